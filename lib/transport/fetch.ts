@@ -1,0 +1,49 @@
+/**
+ * The default transport: the platform's `fetch`.
+ *
+ * @module
+ */
+import type { Transport, TransportRequest, TransportResponse } from "./types.ts";
+
+const EMPTY: AsyncIterable<Uint8Array> = {
+  async *[Symbol.asyncIterator]() {},
+};
+
+/**
+ * Sends requests with `fetch` and exposes the body as the stream of chunks the runtime delivers.
+ *
+ * @example Usage
+ * ```ts
+ * import { FetchTransport } from "./fetch.ts";
+ * const transport = new FetchTransport();
+ * console.log(typeof transport.send); // function
+ * ```
+ */
+export class FetchTransport implements Transport {
+  readonly #fetch: typeof fetch;
+
+  /**
+   * Creates the transport.
+   *
+   * @param fetchImpl The `fetch` to use; default `globalThis.fetch` (inject one to test without sockets).
+   */
+  constructor(fetchImpl: typeof fetch = globalThis.fetch) {
+    this.#fetch = fetchImpl;
+  }
+
+  /**
+   * Sends a request; resolves when headers arrive.
+   *
+   * @param request What to send.
+   * @returns The response, whose body is read as it arrives.
+   */
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    const res = await this.#fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+    });
+    return { status: res.status, headers: res.headers, body: res.body ?? EMPTY };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * batchbench: benchmark OpenAI-compatible text-generation endpoints with many concurrent users, and get
+ * throughput, latency (TTFT, ITL, TPOT, end-to-end) and failures you can trust.
+ *
+ * ```ts ignore
+ * import { BenchmarkConfig, RunMode, runBenchmark } from "@batchbench/cli";
+ *
+ * const config = BenchmarkConfig.tryNew(
+ *   "https://api.openai.com/v1/chat/completions",
+ *   Deno.env.get("OPENAI_API_KEY"),
+ *   8,
+ *   RunMode.finite(25),
+ *   { model: "gpt-4o-mini", messages: [{ role: "user", content: "Ping" }] },
+ * ).withRequestTimeout(30_000).withRetry(3, 400);
+ *
+ * const report = await runBenchmark(config);
+ * console.log(report);
+ * ```
+ *
+ * Run directly (`deno run -A jsr:@batchbench/cli`), this module starts the CLI.
+ *
+ * @module
+ */
+export { BenchmarkConfig, type JsonBody, type Limits, type OutputLength, RunMode } from "./lib/config.ts";
+export { BatchbenchError, ConfigError, type ErrorCode, InputError } from "./lib/errors.ts";
+export { type Clock, ManualClock, realClock } from "./lib/clock.ts";
+export {
+  type AttemptError,
+  OUTCOME_KINDS,
+  type OutcomeKind,
+  type RequestRecord,
+  type TokenSource,
+  tpotMs,
+} from "./lib/record.ts";
+export { type Progress, runBenchmark, type RunOptions } from "./lib/runner.ts";
+export type { Transport, TransportRequest, TransportResponse } from "./lib/transport/types.ts";
+export { FetchTransport } from "./lib/transport/fetch.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./cli.ts");
+  Deno.exit(await main(Deno.args));
+}

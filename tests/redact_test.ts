@@ -1,0 +1,20 @@
+import { assert, assertEquals } from "./_assert.ts";
+import { excerpt, Redactor } from "../lib/redact.ts";
+
+Deno.test("every occurrence of every secret is hidden, longest first", () => {
+  const r = new Redactor(["abc", "abcdef", ""]);
+  assertEquals(r.redact("x abcdef y abc z"), "x *** y *** z");
+});
+
+Deno.test("Bearer tokens are hidden even when not a known secret", () => {
+  const r = new Redactor([]);
+  assertEquals(r.redact('{"auth":"Bearer sk-live-9"}'), '{"auth":"Bearer ***"}');
+  assertEquals(r.redact("bearer\tTOKEN, next"), "bearer\t***, next");
+});
+
+Deno.test("excerpt folds whitespace and cuts long text", () => {
+  assertEquals(excerpt("  a \n\n b  "), "a b");
+  const long = excerpt("x".repeat(1000), 300);
+  assertEquals(long.length, 300);
+  assert(long.endsWith("…"));
+});
