@@ -63,9 +63,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         const o = command.options;
         o.url = new URL(o.url.pathname, sim.url);
         o.jsonl ||= new URL("./examples/prompts.jsonl", import.meta.url).href;
-        err(`batchbench demo: simulator on ${sim.url} (ttft ${command.sim.ttftMs} ms, itl ${
-          command.sim.itlMs
-        } ms), in this process\n`);
+        err(
+          `batchbench demo: simulator on ${sim.url} (ttft ${command.sim.ttftMs} ms, itl ${command.sim.itlMs} ms), in this process\n`,
+        );
         return await run(o);
       } finally {
         await sim.shutdown();

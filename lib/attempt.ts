@@ -69,7 +69,11 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
   const deadline = deadlineSignal(clock, ctx.timeoutMs);
   const signal = AbortSignal.any([deadline.signal, ctx.cancel]);
   const startMs = clock.now();
-  const fail = (kind: AttemptError["kind"], message: string, extra: Partial<AttemptResult> = {}) => ({
+  const fail = (
+    kind: AttemptError["kind"],
+    message: string,
+    extra: Partial<AttemptResult> = {},
+  ) => ({
     startMs,
     endMs: clock.now(),
     gotOutput: false,
@@ -227,7 +231,10 @@ function classifyThrown(
 ): [OutcomeKind & AttemptError["kind"], string] {
   if (cancel.aborted) return ["cancelled", "the run was cancelled"];
   if (deadline.aborted) {
-    return ["timeout", phase === "before" ? "no response headers in time" : "response not complete in time"];
+    return [
+      "timeout",
+      phase === "before" ? "no response headers in time" : "response not complete in time",
+    ];
   }
   const message = e instanceof Error ? e.message : String(e);
   if (/reset|broken pipe|connection closed|unexpected eof/i.test(message)) {

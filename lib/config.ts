@@ -22,7 +22,12 @@ export type RunMode =
  * console.log(a.kind, b.kind); // finite longRunning
  * ```
  */
-export const RunMode = {
+export const RunMode: {
+  /** Each user sends a fixed number of requests, then stops. */
+  finite(requestsPerUser: number): RunMode;
+  /** Users loop until the wall-clock duration elapses. */
+  longRunning(durationMs: number): RunMode;
+} = {
   /**
    * Each user sends a fixed number of requests, then stops.
    *
@@ -149,7 +154,11 @@ export class BenchmarkConfig {
       throw new ConfigError("mode", "must be RunMode.finite(n) or RunMode.longRunning(ms)");
     }
     if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      throw new ConfigError("body", "must be a JSON object", Array.isArray(body) ? "an array" : body);
+      throw new ConfigError(
+        "body",
+        "must be a JSON object",
+        Array.isArray(body) ? "an array" : body,
+      );
     }
     const config = new BenchmarkConfig(url, userCount, mode, body);
     if (apiKey) {
@@ -278,7 +287,9 @@ export class BenchmarkConfig {
 
 /** Names of headers whose values are credentials. */
 export function isCredentialHeader(name: string): boolean {
-  return /^(authorization|proxy-authorization|api-key|x-api-key|x-goog-api-key|cookie)$/i.test(name);
+  return /^(authorization|proxy-authorization|api-key|x-api-key|x-goog-api-key|cookie)$/i.test(
+    name,
+  );
 }
 
 function parseEndpoint(endpoint: string | URL): URL {

@@ -5,7 +5,7 @@
  * @module
  */
 import process from "node:process";
-import { runAttempt, type AttemptContext, type AttemptResult } from "./attempt.ts";
+import { type AttemptContext, type AttemptResult, runAttempt } from "./attempt.ts";
 import { type Clock, realClock } from "./clock.ts";
 import type { BenchmarkConfig } from "./config.ts";
 import { Aggregator, type Slo } from "./metrics/aggregate.ts";
@@ -85,7 +85,7 @@ export async function runBenchmark(
   options: RunOptions = {},
 ): Promise<BenchmarkReport> {
   const clock = options.clock ?? realClock;
-  const transport = options.transport ?? new FetchTransport();
+  const transport: Transport = options.transport ?? new FetchTransport();
   const graceMs = options.graceMs ?? 5_000;
   const aggregator = new Aggregator({ slo: options.slo });
   const cancel = new AbortController();

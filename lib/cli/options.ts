@@ -170,7 +170,11 @@ function runOptions(values: Values, env: (name: string) => string | undefined, d
     url: demo
       ? new URL(`http://127.0.0.1${values.endpoint}`)
       : joinEndpoint(values.host as string, values.endpoint as string),
-    requestsPerUser: int("--requests-per-user", values["requests-per-user"] ?? (demo ? "8" : "1"), 1),
+    requestsPerUser: int(
+      "--requests-per-user",
+      values["requests-per-user"] ?? (demo ? "8" : "1"),
+      1,
+    ),
     apiKey: apiKey || undefined,
     requestTimeoutMs: num("--request-timeout-secs", values["request-timeout-secs"], true) * 1000,
     maxRetries: int("--max-retries", values["max-retries"], 0),
@@ -286,8 +290,10 @@ function int(flag: string, value: unknown, min: number): number {
 
 function num(flag: string, value: unknown, positive: boolean): number {
   const n = Number(value);
-  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n < 0 ||
-    (positive && n === 0)) {
+  if (
+    typeof value !== "string" || value.trim() === "" || !Number.isFinite(n) || n < 0 ||
+    (positive && n === 0)
+  ) {
     throw new ConfigError(
       flag,
       `must be a ${positive ? "positive" : "non-negative"} number`,

@@ -5,9 +5,14 @@
  */
 
 import { ConfigError } from "../errors.ts";
-import { OUTCOME_KINDS, type OutcomeKind, type RequestRecord, type TokenSource } from "../record.ts";
+import {
+  OUTCOME_KINDS,
+  type OutcomeKind,
+  type RequestRecord,
+  type TokenSource,
+} from "../record.ts";
 import { tpotMs } from "../record.ts";
-import { type FailureRecord, FailureExamples, failureOf } from "./failure_examples.ts";
+import { FailureExamples, failureOf, type FailureRecord } from "./failure_examples.ts";
 import { type EncodedHistogram, Histogram } from "./histogram.ts";
 import { hasSlo, meetsSlo, type Slo, SLO_FIELDS, validateSlo } from "./slo.ts";
 import {
@@ -18,6 +23,8 @@ import {
 } from "./aggregate_codec.ts";
 
 export type { EncodedAggregate } from "./aggregate_codec.ts";
+export type { FailureRecord } from "./failure_examples.ts";
+export type { Slo } from "./slo.ts";
 
 /** Names of the latency histograms an {@linkcode Aggregator} keeps. */
 export type HistogramName = "ttft" | "ttfat" | "itl" | "tpot" | "e2el" | "e2elIntended" | "queue";
@@ -390,7 +397,9 @@ export class Aggregator {
       fewer: o.fewer,
       more: o.more,
     };
-    for (const name of HISTOGRAM_NAMES) agg[name].merge(Histogram.decode(e.histograms[wireName(name)]));
+    for (const name of HISTOGRAM_NAMES) {
+      agg[name].merge(Histogram.decode(e.histograms[wireName(name)]));
+    }
     for (const f of e.failure_examples) {
       agg.#examples.add({
         user: f.user,

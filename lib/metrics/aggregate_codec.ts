@@ -202,5 +202,7 @@ function isFiniteNumber(x: unknown): x is number {
 
 function fail(field: string, value: unknown): never {
   const shown = Array.isArray(value) ? `an array of ${value.length}` : JSON.stringify(value);
-  throw new TypeError(`Cannot decode aggregate as '${field}' is invalid: current value is ${shown}`);
+  throw new TypeError(
+    `Cannot decode aggregate as '${field}' is invalid: current value is ${shown}`,
+  );
 }

@@ -43,7 +43,10 @@ export interface FailureRecord {
  * @returns The failure example.
  */
 export function failureOf(
-  r: Pick<RequestRecord, "user" | "iteration" | "attempts" | "outcome" | "error" | "status" | "startMs">,
+  r: Pick<
+    RequestRecord,
+    "user" | "iteration" | "attempts" | "outcome" | "error" | "status" | "startMs"
+  >,
 ): FailureRecord {
   const status = r.error?.status ?? r.status;
   const failure: FailureRecord = {

@@ -3,8 +3,9 @@
  *
  * Layout: values `0..2047` each have their own bucket (exact); above that, every power-of-two range
  * `[2^e, 2^(e+1))` is split into 1024 equal sub-buckets, so a bucket's width is at most 1/1024 of its
- * lowest value (relative error < 0.0977%). Values up to `2^53 - 1` µs are tracked; storage grows on
- * demand to at most 45,056 counters, whatever the run's length.
+ * lowest value (relative error < 0.0977%). Values up to `2^53 - 1` µs are tracked. Counters are
+ * allocated in blocks of 256 only where values fall (a few KiB for typical latencies), at most 45,056
+ * counters, whatever the run's length.
  *
  * Beside the buckets, the exact count, min, max, sum and the sum of squared deviations (Welford/Chan,
  * numerically stable) are kept in doubles, so `min`, `max`, `mean` and `stddev` are exact, not bucketed.
@@ -17,6 +18,8 @@ const SUB_HALF = 1 << SUB_BUCKET_BITS; // 1024
 const LINEAR_LIMIT = 2 * SUB_HALF; // 2048: values below are stored exactly
 const MAX_VALUE_US = Number.MAX_SAFE_INTEGER;
 const MAX_INDEX = _indexOf(MAX_VALUE_US);
+const BLOCK_BITS = 8; // counters are allocated in blocks of 256 (2 KiB), only where values fall
+const BLOCK_SIZE = 1 << BLOCK_BITS;
 
 /**
  * The compact, JSON-safe, lossless form of a {@linkcode Histogram}.
@@ -57,10 +60,11 @@ export interface HistogramBucket {
 /**
  * HDR-style histogram of microsecond values: constant memory, lossless merge and encoding.
  *
- * Percentiles follow HdrHistogram: `percentile(p)` is the highest value equivalent to (in the same
- * bucket as) the lowest recorded value such that at least `p`% of the values are less than or equal to
- * it, clamped to the exact `[min, max]`. So it is never below the true percentile, and at most 0.1%
- * (plus the 0.5 µs of rounding to whole microseconds) above it; `percentile(100)` is the exact max.
+ * Percentiles follow HdrHistogram's rank rule: `percentile(p)` finds the lowest recorded value such
+ * that at least `p`% of the values are less than or equal to it, and reports the middle of that value's
+ * bucket (HdrHistogram's "median-equivalent" value), clamped to the exact `[min, max]`. So it is within
+ * 0.05% of the true value (plus the 0.5 µs of rounding to whole microseconds), and values below 2048 µs
+ * are exact. When the rank is the first or the last value, the exact min or max is returned.
  *
  * @example Usage
  * ```ts
@@ -68,13 +72,13 @@ export interface HistogramBucket {
  * const h = new Histogram();
  * for (let v = 1; v <= 100; v++) h.record(v * 1000);
  * console.log(h.count, h.min, h.max, h.mean); // 100 1000 100000 50500
- * console.log(h.percentile(50)); // 50015 (within 0.1% of 50000)
+ * console.log(h.percentile(50)); // 49999.5 (the middle of the bucket 49984..50015)
  * const copy = Histogram.decode(JSON.parse(JSON.stringify(h.encode())));
  * console.log(copy.percentile(99) === h.percentile(99)); // true
  * ```
  */
 export class Histogram {
-  #counts: Float64Array = new Float64Array(0);
+  #blocks: (Float64Array | undefined)[] = [];
   #count = 0;
   #min = Infinity;
   #max = -Infinity;
@@ -104,8 +108,7 @@ export class Histogram {
     if (count === 0) return;
     const value = Math.min(Math.max(valueUs, 0), MAX_VALUE_US);
     const index = _indexOf(Math.round(value));
-    this.#ensure(index);
-    this.#counts[index] += count;
+    this.#add(index, count);
     if (this.#count > 0) {
       const delta = value - this.#sum / this.#count;
       this.#m2 += (delta * delta * this.#count * count) / (this.#count + count);
@@ -123,8 +126,7 @@ export class Histogram {
    */
   merge(other: Histogram): void {
     if (other.#count === 0) return;
-    this.#ensure(other.#counts.length - 1);
-    for (let i = 0; i < other.#counts.length; i++) this.#counts[i] += other.#counts[i];
+    for (const [index, count] of other.#nonEmpty()) this.#add(index, count);
     if (this.#count > 0) {
       const delta = other.#sum / other.#count - this.#sum / this.#count;
       const n = this.#count + other.#count;
@@ -184,10 +186,15 @@ export class Histogram {
     if (this.#count === 0) return undefined;
     const exact = (p * this.#count) / 100;
     const rank = Math.max(1, Math.ceil(exact - exact * 1e-12));
+    if (rank === 1) return this.#min;
+    if (rank >= this.#count) return this.#max;
     let seen = 0;
-    for (let i = 0; i < this.#counts.length; i++) {
-      seen += this.#counts[i];
-      if (seen >= rank) return Math.min(Math.max(_highOf(i), this.#min), this.#max);
+    for (const [i, count] of this.#nonEmpty()) {
+      seen += count;
+      if (seen >= rank) {
+        const middle = (_lowOf(i) + _highOf(i)) / 2;
+        return Math.min(Math.max(middle, this.#min), this.#max);
+      }
     }
     return this.#max;
   }
@@ -198,9 +205,8 @@ export class Histogram {
    * @returns An iterable of buckets.
    */
   *buckets(): IterableIterator<HistogramBucket> {
-    for (let i = 0; i < this.#counts.length; i++) {
-      const count = this.#counts[i];
-      if (count > 0) yield { lowUs: _lowOf(i), highUs: _highOf(i), count };
+    for (const [i, count] of this.#nonEmpty()) {
+      yield { lowUs: _lowOf(i), highUs: _highOf(i), count };
     }
   }
 
@@ -212,11 +218,9 @@ export class Histogram {
   encode(): EncodedHistogram {
     const buckets: number[] = [];
     let previous = 0;
-    for (let i = 0; i < this.#counts.length; i++) {
-      if (this.#counts[i] > 0) {
-        buckets.push(i - previous, this.#counts[i]);
-        previous = i;
-      }
+    for (const [i, count] of this.#nonEmpty()) {
+      buckets.push(i - previous, count);
+      previous = i;
     }
     const empty = this.#count === 0;
     return {
@@ -255,8 +259,7 @@ export class Histogram {
       if (!Number.isSafeInteger(count) || count <= 0) fail(`buckets[${k + 1}]`, count);
       index += delta;
       if (index > MAX_INDEX) fail(`buckets[${k}]`, delta);
-      h.#ensure(index);
-      h.#counts[index] = count;
+      h.#add(index, count);
       total += count;
     }
     if (e.count !== total) fail("count", e.count);
@@ -274,13 +277,20 @@ export class Histogram {
     return h;
   }
 
-  #ensure(index: number): void {
-    if (index < this.#counts.length) return;
-    let size = Math.max(this.#counts.length * 2, LINEAR_LIMIT);
-    while (size <= index) size *= 2;
-    const grown = new Float64Array(Math.min(size, MAX_INDEX + 1));
-    grown.set(this.#counts);
-    this.#counts = grown;
+  #add(index: number, count: number): void {
+    const b = index >> BLOCK_BITS;
+    const block = this.#blocks[b] ??= new Float64Array(BLOCK_SIZE);
+    block[index & (BLOCK_SIZE - 1)] += count;
+  }
+
+  *#nonEmpty(): Generator<[index: number, count: number]> {
+    for (let b = 0; b < this.#blocks.length; b++) {
+      const block = this.#blocks[b];
+      if (!block) continue;
+      for (let k = 0; k < BLOCK_SIZE; k++) {
+        if (block[k] > 0) yield [(b << BLOCK_BITS) + k, block[k]];
+      }
+    }
   }
 }
 

@@ -12,9 +12,9 @@ import type { Histogram } from "../metrics/histogram.ts";
  *
  * `meanMs`, `stdMs` (population standard deviation, numpy's `std`), `minMs` and `maxMs` are exact.
  * Percentiles follow HdrHistogram: the lowest recorded value such that at least p% of the values are
- * less than or equal to it, reported as the highest value of its bucket (clamped to `[min, max]`): at
- * most 0.1% above the exact value. vLLM interpolates between neighbours (numpy's `percentile`), so the
- * two may differ by up to one gap between sorted values on small populations.
+ * less than or equal to it, reported as the middle of its bucket (clamped to `[min, max]`): within
+ * 0.05% of the exact value. vLLM interpolates between neighbours (numpy's `percentile`), so the two may
+ * differ by up to one gap between sorted values on small populations.
  */
 export interface Distribution {
   /** Number of samples. */

@@ -6,15 +6,14 @@
  * @module
  */
 
-import { type Clock, realClock } from "../clock.ts";
-import { ConfigError } from "../errors.ts";
-import type { Fault, FaultChooser } from "./fault.ts";
+import type { Fault } from "./fault.ts";
 import {
   type Endpoint,
   type GenerationRequest,
   parseGenerationRequest,
 } from "./generation_request.ts";
 import { jsonCompletion } from "./json_completion.ts";
+import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from "./options.ts";
 import { errorBody, type ResponseIdentity } from "./openai_shapes.ts";
 import { seededRandom } from "./prng.ts";
 import { echoAuthResponse, jsonResponse, statusFaultResponse } from "./responses.ts";
@@ -23,76 +22,15 @@ import { timedStream } from "./timed_stream.ts";
 import { eventTimes } from "./timing.ts";
 
 export type { Fault, FaultChooser, FaultInfo } from "./fault.ts";
+export type { SimulatorOptions } from "./options.ts";
 
-/** Options of {@linkcode Simulator}. */
-export interface SimulatorOptions {
-  /**
-   * Delay from request arrival to the first output token event, in milliseconds.
-   *
-   * @default {20}
-   */
-  ttftMs?: number;
-  /**
-   * Delay between output tokens, in milliseconds. With `tokensPerEvent` k, events are k * itlMs
-   * apart, so the per-token rate does not change.
-   *
-   * @default {5}
-   */
-  itlMs?: number;
-  /**
-   * Output tokens when the request sets no `max_completion_tokens` / `max_tokens` / `max_new_tokens`
-   * (finish reason `stop`; with a max field it is `length`).
-   *
-   * @default {16}
-   */
-  outputTokens?: number;
-  /**
-   * Uniform +-jitter added to each delay (clamped at 0), drawn from a PRNG seeded with `seed` and
-   * the request number.
-   *
-   * @default {0}
-   */
-  jitterMs?: number;
-  /**
-   * Seed of every random choice (jitter).
-   *
-   * @default {0}
-   */
-  seed?: number;
-  /**
-   * The clock every delay sleeps on; pass a `ManualClock` to drive time in tests.
-   *
-   * @default {realClock}
-   */
-  clock?: Clock;
-  /**
-   * Output tokens per streamed event (servers that batch tokens); the last event may carry fewer.
-   *
-   * @default {1}
-   */
-  tokensPerEvent?: number;
-  /**
-   * On the chat endpoint, how many of the output tokens come first as `delta.reasoning_content`
-   * (they count in `completion_tokens`, and in `completion_tokens_details.reasoning_tokens`).
-   *
-   * @default {0}
-   */
-  reasoningTokens?: number;
-  /** Chooses a fault for request number `n` (0-based, counting every request received). */
-  fault?: FaultChooser;
-  /**
-   * Ground truth for benchmarks: called with `clock.now()` right after each token-carrying event is
-   * enqueued (`tokenIndex` = index of the event's first token); for a non-streamed answer, once
-   * with `tokenIndex` 0 when the body is produced.
-   */
-  onTokenWritten?: (requestNumber: number, tokenIndex: number, tMs: number) => void;
-  /**
-   * How many received requests are kept in {@linkcode Simulator.received}.
-   *
-   * @default {1000}
-   */
-  maxLogged?: number;
-}
+/**
+ * The optional second argument of {@linkcode Simulator.handler}: `{ signal }` to give the "client went
+ * away" signal, or whatever a server passes (e.g. `Deno.serve`'s info object, which has no `signal`).
+ * Whenever a second argument is present, `req.signal` is not read: `Deno.serve` aborts it even after
+ * successful responses and warns when it is read; it cancels the body of a departed client instead.
+ */
+export type HandlerInit = { signal?: AbortSignal } | object;
 
 /** A request as the simulator received it. */
 export interface ReceivedRequest {
@@ -107,10 +45,6 @@ export interface ReceivedRequest {
   /** The body parsed as JSON, or the raw string if it is not JSON. */
   body: unknown;
 }
-
-type ResolvedOptions =
-  & Required<Omit<SimulatorOptions, "fault" | "onTokenWritten">>
-  & SimulatorOptions;
 
 /**
  * An OpenAI-compatible simulator. Serves POST `/v1/chat/completions` and `/v1/completions` under any
@@ -136,8 +70,13 @@ type ResolvedOptions =
  * ```
  */
 export class Simulator {
-  /** The request handler; mount it on any server (`Deno.serve`, or call it directly in tests). */
-  readonly handler: (req: Request) => Promise<Response>;
+  /**
+   * The request handler; mount it on any server (`Deno.serve({ port: 0 }, sim.handler)`) or call it
+   * directly in tests. A client abort (`req.signal` when called with one argument, else
+   * `init.signal`) errors an open stream with the abort reason and resolves a pending non-streamed
+   * answer as an empty 499.
+   */
+  readonly handler: (req: Request, init?: HandlerInit) => Promise<Response>;
   #options: ResolvedOptions;
   #count = 0;
   #countByPath = new Map<string, number>();
@@ -151,19 +90,9 @@ export class Simulator {
    * @throws {ConfigError} When a number is out of range (e.g. a negative `ttftMs`).
    */
   constructor(options: SimulatorOptions = {}) {
-    this.#options = {
-      ...options,
-      ttftMs: nonNegative("ttftMs", options.ttftMs ?? 20),
-      itlMs: nonNegative("itlMs", options.itlMs ?? 5),
-      jitterMs: nonNegative("jitterMs", options.jitterMs ?? 0),
-      outputTokens: integer("outputTokens", options.outputTokens ?? 16, 0),
-      tokensPerEvent: integer("tokensPerEvent", options.tokensPerEvent ?? 1, 1),
-      reasoningTokens: integer("reasoningTokens", options.reasoningTokens ?? 0, 0),
-      maxLogged: integer("maxLogged", options.maxLogged ?? 1000, 0),
-      seed: options.seed ?? 0,
-      clock: options.clock ?? realClock,
-    };
-    this.handler = (req) => this.#handle(req);
+    this.#options = resolveOptions(options);
+    this.handler = (req, init) =>
+      this.#handle(req, init === undefined ? req.signal : signalOf(init));
   }
 
   /** Count of requests received (every method and path). */
@@ -187,8 +116,9 @@ export class Simulator {
   }
 
   /**
-   * Ends every response in progress: open streams error, pending non-streamed answers resolve
-   * empty. Used on shutdown so stalled and endless responses do not hold the server open.
+   * Ends every response in progress: open streams close where they are (no finish reason, no
+   * `[DONE]`), pending non-streamed answers resolve as an empty 499. Used on shutdown so stalled and
+   * endless responses do not hold the server open.
    *
    * @param reason The abort reason.
    */
@@ -197,7 +127,7 @@ export class Simulator {
     this.#inFlight.clear();
   }
 
-  async #handle(req: Request): Promise<Response> {
+  async #handle(req: Request, clientSignal: AbortSignal | undefined): Promise<Response> {
     const o = this.#options;
     const arrivalMs = o.clock.now();
     const n = this.#count++;
@@ -243,14 +173,14 @@ export class Simulator {
     const fault = o.fault?.(n, { path, body, headers: req.headers });
     if (fault?.kind === "status") return statusFaultResponse(fault);
     if (fault?.kind === "echo_auth") return echoAuthResponse(req.headers);
-    return this.#generate(n, arrivalMs, parsed.request, req.signal, fault);
+    return this.#generate(n, arrivalMs, parsed.request, clientSignal, fault);
   }
 
   #generate(
     n: number,
     arrivalMs: number,
     request: GenerationRequest,
-    requestSignal: AbortSignal,
+    clientSignal: AbortSignal | undefined,
     fault: Fault | undefined,
   ): Promise<Response> {
     const o = this.#options;
@@ -271,10 +201,9 @@ export class Simulator {
       jitterMs: o.jitterMs,
       random: seededRandom(o.seed, n),
     });
-    const controller = new AbortController();
-    this.#inFlight.add(controller);
-    const signal = AbortSignal.any([requestSignal, controller.signal]);
-    const done = () => this.#inFlight.delete(controller);
+    const shutdown = new AbortController();
+    this.#inFlight.add(shutdown);
+    const done = () => this.#inFlight.delete(shutdown);
     const onTokenWritten = o.onTokenWritten;
     if (!streamed) {
       return jsonCompletion({
@@ -282,7 +211,7 @@ export class Simulator {
         identity,
         times,
         clock: o.clock,
-        signal,
+        signal: clientSignal ? AbortSignal.any([clientSignal, shutdown.signal]) : shutdown.signal,
         fault,
         onWritten: onTokenWritten && ((t) => onTokenWritten(n, 0, t)),
       }).finally(done);
@@ -297,7 +226,8 @@ export class Simulator {
     });
     const body = timedStream(steps, {
       clock: o.clock,
-      signal,
+      signal: clientSignal,
+      endSignal: shutdown.signal,
       onEnd: done,
       onTokenWritten: onTokenWritten && ((i, t) => onTokenWritten(n, i, t)),
     });
@@ -315,26 +245,13 @@ export class Simulator {
   }
 }
 
+function signalOf(init: HandlerInit): AbortSignal | undefined {
+  const signal = (init as { signal?: unknown }).signal;
+  return signal instanceof AbortSignal ? signal : undefined;
+}
+
 function endpointOf(path: string): Endpoint | undefined {
   if (path.endsWith("/v1/chat/completions")) return "chat";
   if (path.endsWith("/v1/completions")) return "completions";
   return undefined;
-}
-
-function nonNegative(field: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, "must be a non-negative number", value);
-  }
-  return value;
-}
-
-function integer(field: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new ConfigError(
-      field,
-      min > 0 ? "must be a positive integer" : "must be a non-negative integer",
-      value,
-    );
-  }
-  return value;
 }

@@ -13,8 +13,10 @@ import type { StreamStep } from "./stream_plan.ts";
 export interface TimedStreamOptions {
   /** The clock to sleep on. */
   clock: Clock;
-  /** Aborting it errors the stream and clears any pending sleep. */
-  signal: AbortSignal;
+  /** The client went away: error the stream with the signal's reason and clear any pending sleep. */
+  signal?: AbortSignal;
+  /** The server is shutting down: close the stream where it is (no error) and clear any sleep. */
+  endSignal?: AbortSignal;
   /** Called with the token index and `clock.now()` right after a token-carrying write is enqueued. */
   onTokenWritten?: (tokenIndex: number, tMs: number) => void;
   /** Called once when the stream ends for any reason (closed, cancelled or aborted). */
@@ -38,7 +40,6 @@ export interface TimedStreamOptions {
  * const clock = new ManualClock();
  * const body = timedStream([{ atMs: 10, data: "hi" }][Symbol.iterator](), {
  *   clock,
- *   signal: new AbortController().signal,
  * });
  * const text = new Response(body).text();
  * await clock.advance(10);
@@ -53,7 +54,7 @@ export function timedStream(
   steps: Iterator<StreamStep>,
   options: TimedStreamOptions,
 ): ReadableStream<Uint8Array> {
-  const { clock, signal } = options;
+  const { clock, signal, endSignal } = options;
   const stop = new AbortController();
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -61,22 +62,30 @@ export function timedStream(
   const end = () => {
     if (ended) return;
     ended = true;
-    signal.removeEventListener("abort", onAbort);
+    signal?.removeEventListener("abort", onAbort);
+    endSignal?.removeEventListener("abort", onEndSignal);
     options.onEnd?.();
   };
-  const onAbort = () => {
-    stop.abort(signal.reason);
+  const finish = (
+    how: (c: ReadableStreamDefaultController<Uint8Array>) => void,
+    reason: unknown,
+  ) => {
+    stop.abort(reason);
     try {
-      controller.error(signal.reason);
+      how(controller);
     } catch { /* already closed */ }
     end();
   };
+  const onAbort = () => finish((c) => c.error(signal!.reason), signal!.reason);
+  const onEndSignal = () => finish((c) => c.close(), endSignal!.reason);
 
   return new ReadableStream<Uint8Array>({
     start(c) {
       controller = c;
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
+      if (signal?.aborted) return onAbort();
+      if (endSignal?.aborted) return onEndSignal();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      endSignal?.addEventListener("abort", onEndSignal, { once: true });
     },
     async pull(c) {
       const next = steps.next();

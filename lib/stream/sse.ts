@@ -30,6 +30,13 @@ export interface SseDecoderOptions {
    * @default {1048576}
    */
   maxEventBytes?: number;
+  /**
+   * Throw {@linkcode SseInvalidUtf8Error} on invalid UTF-8 instead of decoding it to U+FFFD (the
+   * WHATWG rule). Turn it on to report such a stream as a protocol error.
+   *
+   * @default {false}
+   */
+  fatal?: boolean;
 }
 
 /** Default for {@linkcode SseDecoderOptions.maxEventBytes}: 1 MiB. */
@@ -71,6 +78,33 @@ export class SseEventTooLargeError extends Error {
   }
 }
 
+/**
+ * Thrown by {@linkcode SseDecoder.push} and {@linkcode SseDecoder.end} when the decoder was created
+ * with `fatal: true` and the stream is not valid UTF-8. The decoder is reset.
+ *
+ * @example Usage
+ * ```ts
+ * import { SseDecoder, SseInvalidUtf8Error } from "./sse.ts";
+ * const decoder = new SseDecoder({ fatal: true });
+ * try {
+ *   decoder.push(new Uint8Array([100, 97, 116, 97, 58, 0xff, 10, 10]));
+ * } catch (err) {
+ *   console.log(err instanceof SseInvalidUtf8Error); // true
+ * }
+ * ```
+ */
+export class SseInvalidUtf8Error extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param options Standard error options: `cause` is the decoder's TypeError.
+   */
+  constructor(options?: ErrorOptions) {
+    super("Cannot decode SSE stream as it is not valid UTF-8", options);
+    this.name = "SseInvalidUtf8Error";
+  }
+}
+
 const LF = 10;
 const CR = 13;
 const SPACE = 32;
@@ -100,7 +134,7 @@ const BOM = 0xfeff;
  */
 export class SseDecoder {
   readonly #maxEventBytes: number;
-  readonly #decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+  readonly #decoder: TextDecoder;
   readonly #out: SseEvent[] = [];
   /** Bytes of the unterminated line carried to the next chunk. */
   #carry = new Uint8Array(256);
@@ -131,6 +165,7 @@ export class SseDecoder {
       );
     }
     this.#maxEventBytes = max;
+    this.#decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: options.fatal ?? false });
   }
 
   /**
@@ -140,6 +175,7 @@ export class SseDecoder {
    * @returns The events completed by this chunk. The array is reused by the next call: copy it to
    * keep it (the event objects themselves are not reused).
    * @throws {SseEventTooLargeError} When one event buffers more than `maxEventBytes`.
+   * @throws {SseInvalidUtf8Error} With `fatal: true`, when the bytes are not valid UTF-8.
    */
   push(chunk: Uint8Array): SseEvent[] {
     const out = this.#out;
@@ -164,12 +200,12 @@ export class SseDecoder {
     }
     let text: string;
     if (this.#carryLength === 0) {
-      text = this.#decoder.decode(
+      text = this.#decode(
         start === 0 && last === length - 1 ? chunk : chunk.subarray(start, last + 1),
       );
     } else {
       this.#appendCarry(chunk, start, last + 1);
-      text = this.#decoder.decode(this.#carry.subarray(0, this.#carryLength));
+      text = this.#decode(this.#carry.subarray(0, this.#carryLength));
       this.#carryLength = 0;
     }
     if (last === length - 1) {
@@ -188,12 +224,13 @@ export class SseDecoder {
    * then reset and can decode a new stream.
    *
    * @returns The final events (the same reused array as {@linkcode SseDecoder.push}).
+   * @throws {SseInvalidUtf8Error} With `fatal: true`, when the last line is not valid UTF-8.
    */
   end(): SseEvent[] {
     const out = this.#out;
     out.length = 0;
     if (this.#carryLength > 0) {
-      const text = this.#decoder.decode(this.#carry.subarray(0, this.#carryLength));
+      const text = this.#decode(this.#carry.subarray(0, this.#carryLength));
       const from = this.#textStart(text);
       this.#colon = -1;
       this.#line(text, from, text.length);
@@ -201,6 +238,16 @@ export class SseDecoder {
     this.#dispatch();
     this.#reset();
     return out;
+  }
+
+  /** Decodes complete lines: they end at a line terminator, so no character is cut. */
+  #decode(bytes: Uint8Array): string {
+    try {
+      return this.#decoder.decode(bytes);
+    } catch (err) {
+      this.#reset();
+      throw new SseInvalidUtf8Error({ cause: err });
+    }
   }
 
   #reset(): void {
@@ -228,7 +275,13 @@ export class SseDecoder {
       grown.set(this.#carry.subarray(0, this.#carryLength));
       this.#carry = grown;
     }
-    this.#carry.set(chunk.subarray(from, to), this.#carryLength);
+    const carry = this.#carry;
+    if (to - from <= 32) {
+      // Small pieces (tiny reads): a loop beats allocating a subarray view.
+      for (let i = from, j = this.#carryLength; i < to; i++, j++) carry[j] = chunk[i];
+    } else {
+      carry.set(chunk.subarray(from, to), this.#carryLength);
+    }
     this.#carryLength = need;
   }
 

@@ -6,7 +6,7 @@
  */
 import type { JsonBody } from "../config.ts";
 import { InputError } from "../errors.ts";
-import { type ChatMessage, chatBody } from "./body.ts";
+import { chatBody, type ChatMessage } from "./body.ts";
 
 /** One line of a JSONL file, parsed. */
 export interface JsonlLine {
@@ -97,7 +97,7 @@ async function* lines(stream: ReadableStream<Uint8Array>, file: string): AsyncGe
  */
 export function promptBody(value: unknown, model: string, file: string, line: number): JsonBody {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new InputError(file, line, "must be a JSON object with a \"text\" field");
+    throw new InputError(file, line, 'must be a JSON object with a "text" field');
   }
   const rec = value as Record<string, unknown>;
   const batch = rec.body && typeof rec.body === "object" && !Array.isArray(rec.body)
@@ -137,7 +137,11 @@ function checkMessages(value: unknown, file: string, line: number, field: string
   }
   value.forEach((m, i) => {
     if (!m || typeof m !== "object" || typeof m.role !== "string" || !("content" in m)) {
-      throw new InputError(file, line, `has "${field}[${i}]" without a string "role" and a "content"`);
+      throw new InputError(
+        file,
+        line,
+        `has "${field}[${i}]" without a string "role" and a "content"`,
+      );
     }
   });
 }

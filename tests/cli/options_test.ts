@@ -34,7 +34,11 @@ Deno.test("host and endpoint join; a full URL endpoint wins", () => {
     ["http://h/base/", "/v1/x", "http://h/base/v1/x"],
     ["http://h/base", "v1/x", "http://h/base/v1/x"],
     ["http://h//base//", "//v1/x", "http://h//base/v1/x"],
-    ["http://ignored", "https://e.com/p/v1/chat/completions", "https://e.com/p/v1/chat/completions"],
+    [
+      "http://ignored",
+      "https://e.com/p/v1/chat/completions",
+      "https://e.com/p/v1/chat/completions",
+    ],
   ];
   for (const [host, ep, want] of cases) assertEquals(joinEndpoint(host, ep).href, want);
   assertThrows(() => joinEndpoint("localhost:8000", "/v1"), ConfigError, "'--host'");
@@ -42,7 +46,8 @@ Deno.test("host and endpoint join; a full URL endpoint wins", () => {
 });
 
 Deno.test("--api-key beats the variable named by --api-key-env; an unset variable is ignored", () => {
-  const env = (n: string) => ({ OPENAI_API_KEY: "from-env", MY_KEY: "mine" } as Record<string, string>)[n];
+  const env = (n: string) =>
+    ({ OPENAI_API_KEY: "from-env", MY_KEY: "mine" } as Record<string, string>)[n];
   assertEquals(run(["--jsonl", "p"], env).apiKey, "from-env");
   assertEquals(run(["--jsonl", "p", "--api-key-env", "MY_KEY"], env).apiKey, "mine");
   assertEquals(run(["--jsonl", "p", "--api-key", "flag"], env).apiKey, "flag");
@@ -73,7 +78,18 @@ Deno.test("missing --jsonl and unknown flags are errors naming the flag", () => 
 });
 
 Deno.test("output tokens, vary, goodput", () => {
-  const o = run(["--jsonl", "p", "--output-tokens", "100", "--output-vary", "10", "--goodput", "ttft:500 tpot:50", "--goodput", "e2el:10000"]);
+  const o = run([
+    "--jsonl",
+    "p",
+    "--output-tokens",
+    "100",
+    "--output-vary",
+    "10",
+    "--goodput",
+    "ttft:500 tpot:50",
+    "--goodput",
+    "e2el:10000",
+  ]);
   assertEquals([o.outputTokens, o.outputVary], [100, 10]);
   assertEquals(o.slo, { ttftMs: 500, tpotMs: 50, e2elMs: 10000 });
   assertThrows(() => parseGoodput(["ttft=5"]), ConfigError, "'--goodput'");

@@ -12,7 +12,11 @@ export function post(path: string, body: unknown, init: RequestInit = {}): Reque
 }
 
 /** Reads a whole body while advancing the manual clock 1 ms at a time (at most `maxMs`). */
-export async function drive(clock: ManualClock, body: Promise<string>, maxMs = 10_000): Promise<string> {
+export async function drive(
+  clock: ManualClock,
+  body: Promise<string>,
+  maxMs = 10_000,
+): Promise<string> {
   let settled = false;
   body.then(() => settled = true, () => settled = true);
   for (let i = 0; i < maxMs && !settled; i++) await clock.advance(1);
@@ -59,4 +63,28 @@ export async function readFor(
   for (let i = 0; i < ms; i++) await clock.advance(1);
   void pumping;
   return text;
+}
+
+/** Awaits a pending response and reads its body while driving the clock (non-streamed answers). */
+export function driveResponse(
+  clock: ManualClock,
+  res: Promise<Response>,
+  maxMs?: number,
+): Promise<string> {
+  return drive(clock, res.then((r) => r.text()), maxMs);
+}
+
+/** The shape of a streamed chunk, loosely typed for assertions. */
+export interface Chunk {
+  id: string;
+  object: string;
+  created: number;
+  model: string;
+  choices: {
+    index: number;
+    delta: Record<string, unknown>;
+    text?: string;
+    finish_reason: string | null;
+  }[];
+  usage?: Record<string, unknown> | null;
 }

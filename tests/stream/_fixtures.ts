@@ -88,9 +88,9 @@ function build(name: string, data: readonly string[], layout: Layout): StreamFix
 
 /** A hand-written stream using every field kind: event types, ids, multi-line data, unknown fields. */
 function mixed(): StreamFixture {
-  const text = "\uFEFF: hello\r\nretry: 1000\r\nid: 1\r\nevent: delta\r\ndata: {\"a\":\"é\"}\r\n\r\n" +
+  const text = '\uFEFF: hello\r\nretry: 1000\r\nid: 1\r\nevent: delta\r\ndata: {"a":"é"}\r\n\r\n' +
     "foo: bar\rdata:line1\rdata: line2 漢\rdata\r\r" +
-    "event: error\nid\ndata: {\"error\":{\"message\":\"boom 🙂\"}}\n\n" +
+    'event: error\nid\ndata: {"error":{"message":"boom 🙂"}}\n\n' +
     "event: ignored-no-data\n\n" +
     "data: last without blank line";
   const events: SseEvent[] = [
@@ -99,7 +99,11 @@ function mixed(): StreamFixture {
     { event: "error", data: '{"error":{"message":"boom 🙂"}}', id: undefined },
     { event: "message", data: "last without blank line", id: undefined },
   ];
-  return { name: "mixed fields, CRLF/CR/LF, no final blank line", bytes: encoder.encode(text), events };
+  return {
+    name: "mixed fields, CRLF/CR/LF, no final blank line",
+    bytes: encoder.encode(text),
+    events,
+  };
 }
 
 /** Every fixture: chat and completions streams in LF, CRLF and CR, with comments, BOM, `data:`. */

@@ -21,7 +21,9 @@ Deno.test("output tokens set max_completion_tokens and nvext.ignore_eos, keeping
 Deno.test("output vary draws uniformly in [N-V, N+V], at least 1, reproducibly", () => {
   const random = seededRandom(3);
   const seen = new Set<number>();
-  for (let i = 0; i < 2000; i++) seen.add(drawOutputTokens({ tokens: 10, vary: 3, seed: 3 }, random));
+  for (let i = 0; i < 2000; i++) {
+    seen.add(drawOutputTokens({ tokens: 10, vary: 3, seed: 3 }, random));
+  }
   assertEquals([...seen].sort((a, b) => a - b), [7, 8, 9, 10, 11, 12, 13]);
   const low = new Set<number>();
   for (let i = 0; i < 500; i++) low.add(drawOutputTokens({ tokens: 2, vary: 5, seed: 0 }, random));

@@ -14,7 +14,7 @@ function streamOf(...parts: (string | Uint8Array)[]): ReadableStream<Uint8Array>
 
 Deno.test("BOM, CRLF, blank lines, a last line without newline, lines split across chunks", async () => {
   const got = [];
-  for await (const l of readJsonl(streamOf("\uFEFF{\"a\":1}\r\n\r\n  \n{\"a\"", ":2}\n{\"a\":3}"), "f")) {
+  for await (const l of readJsonl(streamOf('\uFEFF{"a":1}\r\n\r\n  \n{"a"', ':2}\n{"a":3}'), "f")) {
     got.push([l.line, l.value]);
   }
   assertEquals(got, [[1, { a: 1 }], [4, { a: 2 }], [5, { a: 3 }]]);
