@@ -40,6 +40,16 @@ export const denoIo: CliIo = {
   async openWrite(path) {
     return (await Deno.open(path, { write: true, create: true, truncate: true })).writable;
   },
+  async openLineSink(path) {
+    const file = await Deno.open(path, { write: true, create: true, truncate: true });
+    return {
+      writeLine(line) {
+        const bytes = encoder.encode(line + "\n");
+        for (let done = 0; done < bytes.length;) done += file.writeSync(bytes.subarray(done));
+      },
+      close: () => file.close(),
+    };
+  },
   onSignal(handler) {
     const subs = (["SIGINT", "SIGTERM"] as StopSignal[]).map((sig) => {
       const h = () => handler(sig);

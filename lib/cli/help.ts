@@ -41,7 +41,8 @@ RUN OPTIONS (defaults in brackets)
   --output-vary V              vary --output-tokens uniformly in [N-V, N+V] per request, at least 1 [0]
   --no-stream                  send non-streamed requests (TTFT and ITL are then not measured)
   --goodput "ttft:MS tpot:MS e2el:MS itl:MS"   SLOs for goodput (vLLM's syntax)
-  --output-json PATH           write the report as JSON
+  --output-json PATH           write the report as JSON ("-" for stdout)
+  --log-requests PATH          write one JSON line per request as it ends
   --seed N                     seed of every random draw [0]
   -q, --quiet                  no live progress on stderr
   -h, --help | -V, --version

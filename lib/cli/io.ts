@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LineSink } from "../report/request_log.ts";
 import type { RunningSimulator, ServeOptions } from "../simulator/serve.ts";
 
 /** Signals the CLI reacts to. */
@@ -29,6 +30,8 @@ export interface CliIo {
   writeText(path: string, text: string, options?: { append?: boolean }): Promise<void>;
   /** Opens a file for streaming writes (truncating it). */
   openWrite(path: string): Promise<WritableStream<Uint8Array>>;
+  /** Opens a file for synchronous line writes (truncating it): each line is on disk when it returns. */
+  openLineSink(path: string): Promise<LineSink>;
   /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
   onSignal(handler: (signal: StopSignal) => void): () => void;
   /** Ends the process now (second Ctrl-C). */

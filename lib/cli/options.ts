@@ -36,6 +36,8 @@ export interface CliOptions {
   stream: boolean;
   /** Where to write the JSON result. */
   outputJson?: string;
+  /** Where to write the per-request log (JSON Lines). */
+  logRequests?: string;
   /** Goodput SLOs. */
   slo?: Slo;
   /** Seed of every random draw. */
@@ -72,6 +74,7 @@ const RUN_FLAGS = {
   "output-vary": { type: "string", default: "0" },
   stream: { type: "boolean", default: true },
   "output-json": { type: "string" },
+  "log-requests": { type: "string" },
   goodput: { type: "string", multiple: true },
   seed: { type: "string", default: "0" },
   quiet: { type: "boolean", short: "q", default: false },
@@ -183,6 +186,7 @@ function runOptions(values: Values, env: (name: string) => string | undefined, d
     outputVary,
     stream: values.stream as boolean,
     outputJson: values["output-json"] as string | undefined,
+    logRequests: values["log-requests"] as string | undefined,
     slo: parseGoodput(values.goodput as string[] | undefined),
     seed: int("--seed", values.seed, 0),
     quiet: values.quiet as boolean,

@@ -8,6 +8,7 @@ import { ConfigError, InputError } from "../errors.ts";
 import { formatReport } from "../report/console.ts";
 import { reportToJson } from "../report/json.ts";
 import type { BenchmarkReport } from "../report/report.ts";
+import { requestLogger } from "../report/request_log.ts";
 import { runBenchmark } from "../runner.ts";
 import { isCompletionsEndpoint, toCompletionsBody, withStreaming } from "../workload/body.ts";
 import { loadPromptBodies } from "../workload/jsonl.ts";
@@ -40,6 +41,7 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
     io.err(`\n${name}: stopping; in-flight requests get a short grace (again to quit now)\n`);
     stop.abort(name);
   });
+  const log = o.logRequests ? await io.openLineSink(o.logRequests) : undefined;
   const live = !o.quiet && io.stderrIsTerminal;
   let lastDraw = 0;
   let report: BenchmarkReport;
@@ -49,6 +51,7 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
       slo: o.slo,
       seed: o.seed,
       meta: describe(o, config, io, tool),
+      onRecord: log ? requestLogger(log) : undefined,
       onProgress: live
         ? (p) => {
           const now = performance.now();
@@ -60,6 +63,7 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
     });
   } finally {
     unsubscribe();
+    log?.close();
   }
   if (live) io.err("\r\x1b[2K");
   io.out(formatReport(report, { color: !io.env("NO_COLOR") && io.stdoutIsTerminal }));
