@@ -106,7 +106,9 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     const summary = type.includes("text/event-stream")
       ? await readStream(ctx, res.body, deadline.signal)
       : await readJson(ctx, res.body, type, deadline.signal);
-    if ("kind" in summary) return fail(summary.kind, summary.message, { status });
+    if ("kind" in summary) {
+      return fail(summary.kind, summary.message, { status, gotOutput: summary.gotOutput ?? false });
+    }
     const result: AttemptResult = {
       startMs,
       endMs: clock.now(),
@@ -156,7 +158,8 @@ async function readStream(
   } catch (e) {
     if (e instanceof SseEventTooLargeError) return tooLarge(e.message);
     const [kind, message] = classifyThrown(e, deadline, ctx.cancel, "body");
-    return { kind, message };
+    const gotOutput = reader.finish(clock.now()).firstOutputMs !== undefined;
+    return { kind, message, gotOutput };
   }
   return reader.finish(clock.now());
 }
