@@ -179,3 +179,13 @@ Deno.test("addHeader and the API key reach the server", async () => {
   assertEquals(headers["x-tenant"], "blue");
   assertEquals(headers["content-type"], "application/json");
 });
+
+Deno.test("headers mutated directly reach the server and are redacted as secrets", async () => {
+  const h = harness({ fault: () => ({ kind: "echo_auth" }) });
+  const c = config(1);
+  c.headers["authorization"] = "Bearer sk-mutated-secret";
+  const report = await h.run(c.withRetry(0, 0));
+  assertEquals(h.sim.received[0].headers["authorization"], "Bearer sk-mutated-secret");
+  assert(!JSON.stringify(report).includes("sk-mutated-secret"));
+  assert(!JSON.stringify(h.records).includes("sk-mutated-secret"));
+});

@@ -44,6 +44,8 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   /** The body parsed as JSON, or the raw string if it is not JSON. */
   body: unknown;
+  /** When it arrived, on the simulator's clock (milliseconds). */
+  arrivalMs: number;
 }
 
 /**
@@ -141,7 +143,8 @@ export class Simulator {
     } catch {
       isJson = false;
     }
-    this.#log({ n, method: req.method, path, headers: Object.fromEntries(req.headers), body });
+    const headers = Object.fromEntries(req.headers);
+    this.#log({ n, method: req.method, path, headers, body, arrivalMs });
 
     const endpoint = endpointOf(path);
     if (!endpoint) {

@@ -210,3 +210,56 @@ Deno.test("--help and --version", async () => {
   const version = await runCli(["--version"]);
   assert(/^batchbench \d+\.\d+\.\d+/.test(version.stdout), version.stdout);
 });
+
+Deno.test("--retry-delay-ms spaces the attempts the server sees; --request-timeout-secs ends a stall", async () => {
+  const file = await writePrompts(prompts(1));
+  await withSim(async (sim) => {
+    const r = await runCli([
+      "--jsonl",
+      file,
+      "--host",
+      sim.url,
+      "--max-retries",
+      "2",
+      "--retry-delay-ms",
+      "200",
+      "-q",
+    ]);
+    assertEquals(r.code, 1);
+    const at = sim.simulator.received.map((q) => q.arrivalMs);
+    assertEquals(at.length, 3);
+    // Equal jitter: retry 1 waits 100..200 ms, retry 2 waits 200..400 ms.
+    assert(at[1] - at[0] >= 100, `first gap ${at[1] - at[0]}`);
+    assert(at[2] - at[1] >= 200, `second gap ${at[2] - at[1]}`);
+  }, { fault: () => ({ kind: "status", status: 502, body: "<html>bad gateway</html>" }) });
+  await withSim(async (sim) => {
+    const json = `${await Deno.makeTempDir()}/r.json`;
+    const started = performance.now();
+    const r = await runCli([
+      "--jsonl",
+      file,
+      "--host",
+      sim.url,
+      "--request-timeout-secs",
+      "0.3",
+      "-q",
+      "--output-json",
+      json,
+    ]);
+    const elapsed = performance.now() - started;
+    assertEquals(r.code, 1);
+    const report = JSON.parse(await Deno.readTextFile(json));
+    assertEquals(report.failures_by_kind.timeout, 1);
+    assertEquals(sim.simulator.requestCount, 1, "output had arrived, so no retry");
+    assert(elapsed < 10_000, `the run ended within its timeout (${elapsed} ms)`);
+  }, { fault: () => ({ kind: "stall", afterTokens: 1 }) });
+});
+
+Deno.test("mod.ts run directly starts the CLI", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../../mod.ts", import.meta.url).pathname, "--version"],
+    stdout: "piped",
+  }).output();
+  assertEquals(out.code, 0);
+  assert(/^batchbench \d+\.\d+\.\d+/.test(new TextDecoder().decode(out.stdout)));
+});
