@@ -2,17 +2,8 @@
 
 import type { OutcomeKind, RequestRecord } from "../../lib/record.ts";
 
-/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../../lib/random.ts";
+export { seededRandom };
 
 /** A successful record with sensible defaults; override any field. */
 export function makeRecord(overrides: Partial<RequestRecord> = {}): RequestRecord {

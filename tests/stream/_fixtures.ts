@@ -139,19 +139,5 @@ export function decodeSplit(bytes: Uint8Array, cuts: readonly number[] = []): Ss
   return events;
 }
 
-/**
- * A small seeded PRNG (mulberry32) so random splits are repeatable.
- *
- * @param seed The seed.
- * @returns A function returning floats in [0, 1).
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded randomness so random splits are repeatable. */
+export { seededRandom as prng } from "../../lib/random.ts";
