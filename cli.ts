@@ -14,6 +14,9 @@ import denoJson from "./deno.json" with { type: "json" };
 import type { CliIo, StopSignal } from "./lib/cli/io.ts";
 import { cliMain } from "./lib/cli/main.ts";
 import { serveSimulator } from "./lib/simulator/serve.ts";
+import { FetchTransport } from "./lib/transport/fetch.ts";
+import { NodeHttpTransport } from "./lib/transport/node_http.ts";
+import { createDenoHttp1Transport } from "./lib/transport/deno_connect.ts";
 
 /** The tool's version (from deno.json). */
 export const VERSION: string = denoJson.version;
@@ -27,6 +30,13 @@ export const denoIo: CliIo = {
   env: (name) => Deno.env.get(name),
   stdoutIsTerminal: Deno.stdout.isTerminal(),
   stderrIsTerminal: Deno.stderr.isTerminal(),
+  terminalColumns() {
+    try {
+      return Deno.consoleSize().columns;
+    } catch {
+      return undefined;
+    }
+  },
   async openRead(path) {
     if (/^(file|https?):/.test(path)) {
       const res = await fetch(path);
@@ -60,6 +70,13 @@ export const denoIo: CliIo = {
   },
   exit: (code) => Deno.exit(code),
   serveSimulator,
+  createTransport({ verifyTls, caCerts }) {
+    // Deno's fetch cannot skip verification per client: --insecure goes through node:https.
+    if (!verifyTls) return new NodeHttpTransport({ verifyTls: false });
+    const client = Deno.createHttpClient({ caCerts });
+    return new FetchTransport(fetch, { init: { client }, onClose: () => client.close() });
+  },
+  createHttp1Transport: (caCerts) => createDenoHttp1Transport({ caCerts }),
   runtime: { deno: Deno.version.deno, os: Deno.build.os, cpus: navigator.hardwareConcurrency },
 };
 

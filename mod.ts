@@ -50,7 +50,52 @@ export {
 } from "./lib/report/report.ts";
 export { type Distribution, distributionOf } from "./lib/report/distribution.ts";
 export { formatReport, type FormatReportOptions } from "./lib/report/console.ts";
-export { REPORT_SCHEMA_VERSION, reportToJson } from "./lib/report/json.ts";
+export { REPORT_SCHEMA_VERSION, reportToJson, RESULT_FORMAT } from "./lib/report/json.ts";
+export { type HtmlReportOptions, reportToHtml } from "./lib/report/html.ts";
+export {
+  recordToCsvRow,
+  reportToCsvRow,
+  REQUESTS_CSV_COLUMNS,
+  requestsCsvHeader,
+  SUMMARY_CSV_COLUMNS,
+  summaryCsvHeader,
+} from "./lib/report/csv.ts";
+export {
+  type LineSink,
+  recordToLogLine,
+  REQUEST_LOG_FORMAT,
+  REQUEST_LOG_VERSION,
+  type RequestLogEnd,
+  type RequestLogHeader,
+  RequestLogWriter,
+} from "./lib/report/request_log.ts";
+export { readRequestLog, type RequestLogSummary } from "./lib/report/request_log_read.ts";
+export { parseResultFile, type ResultJson, resultMetric } from "./lib/report/result_file.ts";
+export {
+  type MergeInput,
+  type MergeMode,
+  type MergeOptions,
+  mergeResults,
+} from "./lib/report/merge.ts";
+export {
+  type Better,
+  COMPARE_METRICS,
+  type CompareMetric,
+  compareResults,
+  type Comparison,
+  type ComparisonRow,
+  formatComparison,
+  parseThreshold,
+  type Threshold,
+  type ThresholdResult,
+} from "./lib/report/compare.ts";
+export { type Timeline, type TimelinePeaks } from "./lib/report/timeline.ts";
+export {
+  type EncodedTimeSeries,
+  TIME_SERIES_INTERVAL_MS,
+  TimeSeries,
+  type TimeSeriesSecond,
+} from "./lib/metrics/timeseries.ts";
 export {
   Aggregator,
   type AggregatorOptions,
@@ -84,6 +129,49 @@ export {
 } from "./lib/simulator/handler.ts";
 export { type RunningSimulator, type ServeOptions, serveSimulator } from "./lib/simulator/serve.ts";
 export { FetchTransport } from "./lib/transport/fetch.ts";
+export {
+  describePlan,
+  type LoadPlan,
+  type LoadShape,
+  planLoad,
+  validateLoadShape,
+  type Warmup,
+} from "./lib/schedule/plan.ts";
+export {
+  type ArrivalKind,
+  type ArrivalProcess,
+  planArrivals,
+  resolveArrivals,
+} from "./lib/schedule/arrivals.ts";
+export { type EncodedLoadStats, LoadStats } from "./lib/metrics/load_stats.ts";
+export type { LoadSummary } from "./lib/report/report.ts";
+export {
+  configWorkload,
+  recordWorkload,
+  type RecordWorkloadOptions,
+  type WorkItem,
+  type Workload,
+  type WorkRecord,
+  type WorkResult,
+  type WorkTicket,
+} from "./lib/workload/workload.ts";
+export { type SessionOptions, sessionWorkload } from "./lib/workload/sessions.ts";
+export { chatBody, type ChatMessage } from "./lib/workload/body.ts";
+export { firstExchange, parseShareGpt } from "./lib/workload/sharegpt.ts";
+export {
+  type SyntheticOptions,
+  type SyntheticPrompt,
+  syntheticPrompts,
+} from "./lib/workload/synthetic.ts";
+export { loadTokenizer, type Tokenizer } from "./lib/workload/tokenizer.ts";
+export { drawLength, type LengthDist, parseLengthDist } from "./lib/workload/lengths.ts";
+export {
+  applyBackendOutputTokens,
+  type Backend,
+  BACKEND_FIELDS,
+  BACKENDS,
+} from "./lib/workload/backend.ts";
+export { NodeHttpTransport, type NodeHttpTransportOptions } from "./lib/transport/node_http.ts";
 
 if (import.meta.main) {
   const { main } = await import("./cli.ts");

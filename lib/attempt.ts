@@ -4,12 +4,14 @@
  *
  * @module
  */
+import { type AbortCauses, classifyThrown } from "./classify.ts";
 import { type Clock, realClock } from "./clock.ts";
 import type { Limits } from "./config.ts";
-import type { AttemptError, OutcomeKind } from "./record.ts";
+import { IdleTimeout } from "./idle_timeout.ts";
+import type { AttemptError } from "./record.ts";
 import { excerpt, type Redactor } from "./redact.ts";
 import { retryAfterMs } from "./retry.ts";
-import { SseDecoder, SseEventTooLargeError } from "./stream/sse.ts";
+import { SseDecoder, SseEventTooLargeError, SseInvalidUtf8Error } from "./stream/sse.ts";
 import { OpenAIStreamReader, type ResponseSummary, summarizeJsonBody } from "./stream/openai.ts";
 import type { Transport } from "./transport/types.ts";
 
@@ -25,6 +27,8 @@ export interface AttemptContext {
   headers: Record<string, string>;
   /** Per-attempt deadline in milliseconds. */
   timeoutMs: number;
+  /** Longest gap between received body chunks (a stalled stream) in milliseconds; 0 or absent: none. */
+  idleTimeoutMs?: number;
   /** Memory caps. */
   limits: Limits;
   /** Hides secrets in every message. */
@@ -33,6 +37,8 @@ export interface AttemptContext {
   cancel: AbortSignal;
   /** Client-side token counter used when the server reports no usage. */
   countTokens?: (text: string) => number;
+  /** Keep the answer text in the summary (multi-turn sessions resend it). */
+  keepText?: boolean;
   /** Largest backoff a server may ask for with `Retry-After`. */
   maxRetryDelayMs: number;
 }
@@ -56,6 +62,7 @@ export interface AttemptResult {
 }
 
 const ERROR_BODY_BYTES = 4096;
+const COMMON_FINISH_REASONS = new Set(["stop", "length", "tool_calls", "content_filter", "eos"]);
 
 /**
  * Runs one attempt. Never throws: every failure is classified into the result.
@@ -67,7 +74,14 @@ const ERROR_BODY_BYTES = 4096;
 export async function runAttempt(ctx: AttemptContext, body: string): Promise<AttemptResult> {
   const { clock } = ctx;
   const deadline = deadlineSignal(clock, ctx.timeoutMs);
-  const signal = AbortSignal.any([deadline.signal, ctx.cancel]);
+  const idleAbort = new AbortController();
+  let idle: IdleTimeout | undefined;
+  const signal = AbortSignal.any([deadline.signal, idleAbort.signal, ctx.cancel]);
+  const causes: AbortCauses = {
+    cancel: ctx.cancel,
+    deadline: deadline.signal,
+    idle: idleAbort.signal,
+  };
   const startMs = clock.now();
   const fail = (
     kind: AttemptError["kind"],
@@ -91,11 +105,16 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
         signal,
       });
     } catch (e) {
-      return fail(...classifyThrown(e, deadline.signal, ctx.cancel, "before"));
+      return fail(...classifyThrown(e, "before", causes));
     }
+    if (ctx.idleTimeoutMs) {
+      const watch = idle = new IdleTimeout(clock, ctx.idleTimeoutMs);
+      watch.signal.addEventListener("abort", () => idleAbort.abort(watch.signal.reason));
+    }
+    const resBody = idle ? touching(res.body, idle) : res.body;
     const status = res.status;
     if (status < 200 || status > 299) {
-      const text = await readText(res.body, ERROR_BODY_BYTES).catch(() => "");
+      const text = await readText(resBody, ERROR_BODY_BYTES).catch(() => "");
       const kind = status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
       return fail(kind, `HTTP ${status}${text ? `: ${errorMessageOf(text)}` : ""}`, {
         status,
@@ -104,10 +123,14 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     }
     const type = res.headers.get("content-type") ?? "";
     const summary = type.includes("text/event-stream")
-      ? await readStream(ctx, res.body, deadline.signal)
-      : await readJson(ctx, res.body, type, deadline.signal);
+      ? await readStream(ctx, resBody, causes)
+      : await readJson(ctx, resBody, type, causes);
     if ("kind" in summary) {
       return fail(summary.kind, summary.message, { status, gotOutput: summary.gotOutput ?? false });
+    }
+    const reason = summary.finishReason;
+    if (reason !== undefined && !COMMON_FINISH_REASONS.has(reason)) {
+      summary.finishReason = excerpt(ctx.redactor.redact(reason), 64); // server text: bounded, redacted
     }
     const result: AttemptResult = {
       startMs,
@@ -126,6 +149,7 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     return result;
   } finally {
     deadline.dispose();
+    idle?.dispose();
   }
 }
 
@@ -134,11 +158,11 @@ type ReadFailure = { kind: AttemptError["kind"]; message: string; gotOutput?: bo
 async function readStream(
   ctx: AttemptContext,
   body: AsyncIterable<Uint8Array>,
-  deadline: AbortSignal,
+  causes: AbortCauses,
 ): Promise<ResponseSummary | ReadFailure> {
   const { clock } = ctx;
-  const decoder = new SseDecoder({ maxEventBytes: ctx.limits.maxEventBytes });
-  const reader = new OpenAIStreamReader({ countTokens: ctx.countTokens });
+  const decoder = new SseDecoder({ maxEventBytes: ctx.limits.maxEventBytes, fatal: true });
+  const reader = new OpenAIStreamReader({ countTokens: ctx.countTokens, keepText: ctx.keepText });
   let bytes = 0;
   try {
     for await (const chunk of body) {
@@ -157,7 +181,10 @@ async function readStream(
     }
   } catch (e) {
     if (e instanceof SseEventTooLargeError) return tooLarge(e.message);
-    const [kind, message] = classifyThrown(e, deadline, ctx.cancel, "body");
+    if (e instanceof SseInvalidUtf8Error) {
+      return { kind: "protocol_error", message: "event stream is not valid UTF-8" };
+    }
+    const [kind, message] = classifyThrown(e, "body", causes);
     const gotOutput = reader.finish(clock.now()).firstOutputMs !== undefined;
     return { kind, message, gotOutput };
   }
@@ -168,20 +195,23 @@ async function readJson(
   ctx: AttemptContext,
   body: AsyncIterable<Uint8Array>,
   type: string,
-  deadline: AbortSignal,
+  causes: AbortCauses,
 ): Promise<ResponseSummary | ReadFailure> {
   let text: string;
   try {
     text = await readText(body, ctx.limits.maxResponseBytes, true);
   } catch (e) {
     if (e instanceof TooLarge) return tooLarge(e.message);
-    if (e instanceof TypeError && /encoded data was not valid/i.test(e.message)) {
+    if (e instanceof TypeError && /encoded data (was|is) not valid/i.test(e.message)) {
       return { kind: "protocol_error", message: "response body is not valid UTF-8" };
     }
-    const [kind, message] = classifyThrown(e, deadline, ctx.cancel, "body");
+    const [kind, message] = classifyThrown(e, "body", causes);
     return { kind, message };
   }
-  const summary = summarizeJsonBody(text, ctx.clock.now(), { countTokens: ctx.countTokens });
+  const summary = summarizeJsonBody(text, ctx.clock.now(), {
+    countTokens: ctx.countTokens,
+    keepText: ctx.keepText,
+  });
   if (summary.outcome === "protocol_error" && !type.includes("json")) {
     summary.error = {
       kind: "protocol_error",
@@ -203,16 +233,22 @@ async function readText(
   strict = false,
 ): Promise<string> {
   const decoder = new TextDecoder("utf-8", { fatal: strict });
-  let out = "";
+  // Bytes are kept and decoded at the end: a body that turns out too large costs its bytes only.
+  const chunks: (Uint8Array | undefined)[] = [];
   let bytes = 0;
   for await (const chunk of body) {
     bytes += chunk.byteLength;
     if (bytes > maxBytes) {
       if (strict) throw new TooLarge(`response body exceeded ${maxBytes} bytes`);
-      out += decoder.decode(chunk.subarray(0, chunk.byteLength - (bytes - maxBytes)));
-      return out;
+      chunks.push(chunk.subarray(0, chunk.byteLength - (bytes - maxBytes)));
+      break;
     }
-    out += decoder.decode(chunk, { stream: true });
+    chunks.push(chunk);
+  }
+  let out = "";
+  for (let i = 0; i < chunks.length; i++) {
+    out += decoder.decode(chunks[i], { stream: true });
+    chunks[i] = undefined;
   }
   return out + decoder.decode();
 }
@@ -226,29 +262,28 @@ function errorMessageOf(text: string): string {
   return text.replace(/<[^>]*>/g, " ");
 }
 
-function classifyThrown(
-  e: unknown,
-  deadline: AbortSignal,
-  cancel: AbortSignal,
-  phase: "before" | "body",
-): [OutcomeKind & AttemptError["kind"], string] {
-  if (cancel.aborted) return ["cancelled", "the run was cancelled"];
-  if (deadline.aborted) {
-    return [
-      "timeout",
-      phase === "before" ? "no response headers in time" : "response not complete in time",
-    ];
+/** The body, telling the idle timeout about every chunk. */
+async function* touching(
+  body: AsyncIterable<Uint8Array>,
+  idle: IdleTimeout,
+): AsyncIterable<Uint8Array> {
+  for await (const chunk of body) {
+    idle.touch();
+    yield chunk;
   }
-  const message = e instanceof Error ? e.message : String(e);
-  if (/reset|broken pipe|connection closed|unexpected eof/i.test(message)) {
-    return ["connection_reset", message];
-  }
-  if (phase === "body") return ["incomplete_body", message];
-  return ["connect_error", message];
 }
 
 function deadlineSignal(clock: Clock, ms: number): { signal: AbortSignal; dispose(): void } {
-  if (clock === realClock) return { signal: AbortSignal.timeout(ms), dispose() {} };
+  if (clock === realClock) {
+    // Not AbortSignal.timeout: its timer cannot be cleared, so every finished attempt would keep a
+    // timer (and the signals hanging on it) alive for the whole deadline; memory grew with run length.
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("deadline passed", "TimeoutError")),
+      ms,
+    );
+    return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+  }
   const controller = new AbortController();
   const stop = new AbortController();
   clock.sleep(ms, stop.signal).then(

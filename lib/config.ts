@@ -5,6 +5,8 @@
  * @module
  */
 import { ConfigError } from "./errors.ts";
+import { type LoadShape, validateLoadShape } from "./schedule/plan.ts";
+import type { Workload } from "./workload/workload.ts";
 
 /** How long each user keeps sending. */
 export type RunMode =
@@ -103,6 +105,11 @@ export class BenchmarkConfig {
   readonly headers: Record<string, string>;
   /** Per-attempt deadline in milliseconds. Default 60 000. */
   requestTimeoutMs = 60_000;
+  /**
+   * Longest gap between two received chunks of a response body (a stalled stream), in milliseconds;
+   * 0 = none, only the per-attempt deadline applies. Default 0.
+   */
+  idleTimeoutMs = 0;
   /** Attempts after the first before a request is marked failed. Default 2. */
   maxRetries = 2;
   /** Base delay of the exponential backoff between attempts, in milliseconds. Default 250. */
@@ -113,6 +120,10 @@ export class BenchmarkConfig {
   perUserBodies?: readonly JsonBody[];
   /** Output-length control, when set. */
   outputLength?: OutputLength;
+  /** The load shape (open-loop rate, duration, warm-up, ...), when set; see `withLoad`. */
+  load?: LoadShape;
+  /** What to send, when set (wins over the bodies and output length); see `withWorkload`. */
+  workload?: Workload;
   /** Memory caps. */
   limits: Limits = { maxResponseBytes: 64 * 1024 * 1024, maxEventBytes: 1024 * 1024 };
   readonly #secrets: string[] = [];
@@ -179,6 +190,21 @@ export class BenchmarkConfig {
       throw new ConfigError("requestTimeoutMs", "must be a positive number", ms);
     }
     this.requestTimeoutMs = ms;
+    return this;
+  }
+
+  /**
+   * Sets the idle (stall) timeout: an attempt whose body receives no byte for `ms` (after the headers,
+   * keep-alive comments included) fails as a `timeout` before the per-attempt deadline.
+   *
+   * @param ms Milliseconds; positive, or 0 for none.
+   * @returns This configuration.
+   */
+  withIdleTimeout(ms: number): this {
+    if (!(Number.isFinite(ms) && ms >= 0)) {
+      throw new ConfigError("idleTimeoutMs", "must be a non-negative number", ms);
+    }
+    this.idleTimeoutMs = ms;
     return this;
   }
 
@@ -251,6 +277,41 @@ export class BenchmarkConfig {
       throw new ConfigError("outputVary", "must be a non-negative integer", vary);
     }
     this.outputLength = { tokens, vary, seed };
+    return this;
+  }
+
+  /**
+   * Sets the load shape: an open-loop request rate (`arrivals`) with an optional `maxConcurrency`,
+   * a `durationMs` and/or `maxRequests` stop, a `warmup` excluded from the statistics, a closed-loop
+   * `rampUpMs`. See `LoadShape` (lib/schedule/plan.ts) and the README's "Load shapes and workloads".
+   *
+   * @example Usage
+   * ```ts
+   * import { BenchmarkConfig, RunMode } from "./config.ts";
+   * const config = BenchmarkConfig.tryNew("http://h/v1/chat/completions", null, 1, RunMode.finite(1), {})
+   *   .withLoad({ arrivals: { rate: 20, kind: "poisson" }, maxRequests: 600, warmup: { requests: 20 } });
+   * console.log(config.load?.arrivals?.rate); // 20
+   * ```
+   *
+   * @param shape The load shape.
+   * @returns This configuration.
+   * @throws {ConfigError} When a field is invalid.
+   */
+  withLoad(shape: LoadShape): this {
+    validateLoadShape(shape);
+    this.load = shape;
+    return this;
+  }
+
+  /**
+   * Sets what to send: a `Workload` (lib/workload/workload.ts), e.g. `recordWorkload`,
+   * `syntheticWorkload` or `sessionWorkload`. It replaces the bodies and `withOutputTokens`.
+   *
+   * @param workload The workload.
+   * @returns This configuration.
+   */
+  withWorkload(workload: Workload): this {
+    this.workload = workload;
     return this;
   }
 

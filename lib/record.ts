@@ -64,7 +64,7 @@ export interface RequestRecord {
   user: number;
   /** 0-based index of this request within its user's loop. */
   iteration: number;
-  /** Attempts made (1 = no retry). */
+  /** Attempts made (1 = no retry; 0 = planned but never sent because the run stopped first). */
   attempts: number;
   /** Outcome of the last attempt. */
   outcome: OutcomeKind;
@@ -102,6 +102,12 @@ export interface RequestRecord {
   finishReason?: string;
   /** True when the request was sent during warm-up and is excluded from statistics. */
   warmup?: boolean;
+  /**
+   * True when the run stopped (end of its duration, or an interruption) while this request was in
+   * flight: it then finished within the grace period, or was cancelled. A planned request that was
+   * never sent because the run stopped first has `attempts: 0` and outcome `cancelled`.
+   */
+  inFlightAtStop?: boolean;
 }
 
 /**

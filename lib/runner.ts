@@ -1,11 +1,12 @@
 /**
- * The runner: drives one loop per user, retries failed attempts, turns every request into a
+ * The runner: builds the run's plan (when to send) and workload (what to send), lets the dispatcher
+ * execute the plan, sends each request through the attempt/retry loop, turns it into a
  * {@linkcode RequestRecord}, and builds the {@linkcode BenchmarkReport} from those records only.
  *
  * @module
  */
 import process from "node:process";
-import { type AttemptContext, type AttemptResult, runAttempt } from "./attempt.ts";
+import type { AttemptContext } from "./attempt.ts";
 import { type Clock, realClock } from "./clock.ts";
 import type { BenchmarkConfig } from "./config.ts";
 import { Aggregator, type Slo } from "./metrics/aggregate.ts";
@@ -14,14 +15,16 @@ import { seededRandom } from "./random.ts";
 import type { RequestRecord } from "./record.ts";
 import { Redactor } from "./redact.ts";
 import { type BenchmarkReport, buildReport } from "./report/report.ts";
-import { backoffMs, isRetryable } from "./retry.ts";
+import { sendRequest, toRecord, unsentRecord } from "./request_loop.ts";
+import { dispatch, type Ticket } from "./schedule/dispatcher.ts";
+import { describePlan, type LoadPlan, planLoad } from "./schedule/plan.ts";
 import { FetchTransport } from "./transport/fetch.ts";
 import type { Transport } from "./transport/types.ts";
-import { applyOutputTokens, drawOutputTokens } from "./workload/body.ts";
+import { configWorkload, type Workload } from "./workload/workload.ts";
 
 /** A snapshot of a run in progress, passed to {@linkcode RunOptions.onProgress}. */
 export interface Progress {
-  /** Requests planned in total, when known (finite mode). */
+  /** Requests planned in total (warm-up included), when known in advance. */
   planned?: number;
   /** Requests finished (any outcome). */
   completed: number;
@@ -33,7 +36,7 @@ export interface Progress {
   outputTokens: number;
   /** Milliseconds since the run started. */
   elapsedMs: number;
-  /** Planned run length in milliseconds (long-running mode). */
+  /** Planned measured run length in milliseconds, when a duration bounds the run. */
   durationMs?: number;
 }
 
@@ -41,7 +44,9 @@ export interface Progress {
 export interface RunOptions {
   /** Stops the run: no new requests; in-flight ones get `graceMs` to finish, then are cancelled. */
   signal?: AbortSignal;
-  /** How long in-flight requests may finish after a stop or the end of a long run. Default 5 000 ms. */
+  /**
+   * How long in-flight requests may finish after a stop or the end of a duration. Default 5 000 ms.
+   */
   graceMs?: number;
   /** Called after every request with a snapshot (keep it cheap; the object is reused). */
   onProgress?: (progress: Readonly<Progress>) => void;
@@ -55,17 +60,25 @@ export interface RunOptions {
   clock?: Clock;
   /** Transport. Default: {@linkcode FetchTransport}. */
   transport?: Transport;
-  /** Seed of the backoff jitter. Default: random. */
+  /**
+   * Seed of the backoff jitter (default: random) and of the open-loop arrival times when the load
+   * shape sets no seed of its own (default 0).
+   */
   seed?: number;
   /** Measure the client's event-loop lag and CPU. Default true. */
   monitorHealth?: boolean;
-  /** Free-form description of the run placed in the report (already redacted by the caller). */
+  /**
+   * Free-form description of the run placed in the report (already redacted by the caller). The
+   * runner adds `load` (the plan) and `workload` (the workload's own description) unless present.
+   */
   meta?: Record<string, unknown>;
 }
 
 /**
  * Runs a benchmark and resolves with its report. Never rejects because of what a server does: failures
- * are data in the report.
+ * are data in the report. The load shape comes from `config.mode` and `config.load`
+ * (`BenchmarkConfig.withLoad`), what is sent from `config.workload` (`withWorkload`) or, without one,
+ * from the config's bodies.
  *
  * @example Usage
  * ```ts ignore
@@ -79,12 +92,21 @@ export interface RunOptions {
  * @param config The validated configuration.
  * @param options Cancellation, callbacks, injected clock and transport.
  * @returns The report.
+ * @throws {ConfigError} When the load shape cannot be combined with the run mode.
  */
 export async function runBenchmark(
   config: BenchmarkConfig,
   options: RunOptions = {},
 ): Promise<BenchmarkReport> {
   const clock = options.clock ?? realClock;
+  const load = config.load ?? {};
+  const plan = planLoad(
+    config.userCount,
+    config.mode,
+    load,
+    load.seed ?? options.seed ?? 0,
+  );
+  const workload: Workload = config.workload ?? configWorkload(config, plan.kind === "open");
   const transport: Transport = options.transport ?? new FetchTransport();
   const graceMs = options.graceMs ?? 5_000;
   const aggregator = new Aggregator({ slo: options.slo });
@@ -92,17 +114,15 @@ export async function runBenchmark(
   const stop = new AbortController();
   const timers = new AbortController();
   const random = options.seed === undefined ? Math.random : seededRandom(options.seed);
-  const lengthRandom = seededRandom(config.outputLength?.seed ?? 0);
   const monitor = options.monitorHealth === false ? undefined : new LoopLagMonitor({
     clock,
     cpuUsage: () => process.cpuUsage(),
   });
 
   const t0 = clock.now();
-  const mode = config.mode;
   const progress: Progress = {
-    planned: mode.kind === "finite" ? mode.requestsPerUser * config.userCount : undefined,
-    durationMs: mode.kind === "longRunning" ? mode.durationMs : undefined,
+    planned: plan.plannedRequests,
+    durationMs: plan.durationMs,
     completed: 0,
     failed: 0,
     inFlight: 0,
@@ -117,9 +137,6 @@ export async function runBenchmark(
   const onUserSignal = () => beginStop();
   options.signal?.addEventListener("abort", onUserSignal, { once: true });
   if (options.signal?.aborted) beginStop();
-  if (mode.kind === "longRunning") {
-    clock.sleep(mode.durationMs, timers.signal).then(beginStop, () => {});
-  }
 
   const ctx: AttemptContext = {
     transport,
@@ -127,74 +144,86 @@ export async function runBenchmark(
     url: config.endpoint.href,
     headers: { ...config.headers },
     timeoutMs: config.requestTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
     limits: config.limits,
     redactor: new Redactor(config.secrets),
     cancel: cancel.signal,
     countTokens: options.countTokens,
     maxRetryDelayMs: config.maxRetryDelayMs,
+    keepText: workload.keepText,
   };
-  const fixedBodies = config.outputLength
-    ? undefined
-    : Array.from({ length: config.userCount }, (_, u) => JSON.stringify(config.bodyFor(u)));
+  const policy = {
+    maxRetries: config.maxRetries,
+    retryDelayMs: config.retryDelayMs,
+    maxRetryDelayMs: config.maxRetryDelayMs,
+    random,
+    stop: stop.signal,
+  };
+  const serialise = bodyCache();
 
-  const requestOnce = async (user: number, iteration: number): Promise<RequestRecord> => {
-    let body: string;
-    let requested: number | undefined;
-    if (fixedBodies) body = fixedBodies[user];
-    else {
-      requested = drawOutputTokens(config.outputLength!, lengthRandom);
-      body = JSON.stringify(applyOutputTokens(config.bodyFor(user), requested));
+  const emit = (record: RequestRecord) => {
+    aggregator.add(record);
+    progress.completed++;
+    if (record.outcome === "success") progress.outputTokens += record.outputTokens;
+    else if (record.outcome !== "cancelled") progress.failed++;
+    options.onRecord?.(record);
+    if (options.onProgress) {
+      progress.elapsedMs = clock.now() - t0;
+      options.onProgress(progress);
     }
-    let first: AttemptResult | undefined;
-    let last: AttemptResult;
-    let attempts = 0;
-    let retryDelayMs = 0;
-    while (true) {
-      last = await runAttempt(ctx, body);
-      first ??= last;
-      attempts++;
-      if (!last.error || attempts > config.maxRetries) break;
-      if (!isRetryable({ error: last.error, gotOutput: last.gotOutput })) break;
-      const wait = last.retryAfterMs ?? backoffMs(
-        attempts,
-        config.retryDelayMs,
-        config.maxRetryDelayMs,
-        random,
-      );
-      const slept = clock.now();
+  };
+
+  const execute = async (ticket: Ticket): Promise<boolean> => {
+    const work = { seq: ticket.seq, user: ticket.user, iteration: ticket.iteration };
+    const item = workload.next(work);
+    if (!item) return false;
+    if (item.delayMs) {
       try {
-        await clock.sleep(wait, AbortSignal.any([stop.signal, cancel.signal]));
+        await clock.sleep(item.delayMs, stop.signal);
       } catch {
-        break; // stopped while waiting: the last attempt's outcome stands
-      } finally {
-        retryDelayMs += clock.now() - slept;
+        return false; // stopped while thinking: the turn is not sent
       }
     }
-    return toRecord(user, iteration, attempts, retryDelayMs, first, last, t0, requested);
-  };
-
-  const userLoop = async (user: number) => {
-    for (let iteration = 0;; iteration++) {
-      if (stop.signal.aborted) return;
-      if (mode.kind === "finite" && iteration >= mode.requestsPerUser) return;
-      progress.inFlight++;
-      const record = await requestOnce(user, iteration);
-      progress.inFlight--;
-      aggregator.add(record);
-      progress.completed++;
-      if (record.outcome === "success") progress.outputTokens += record.outputTokens;
-      else if (record.outcome !== "cancelled") progress.failed++;
-      options.onRecord?.(record);
-      if (options.onProgress) {
-        progress.elapsedMs = clock.now() - t0;
-        options.onProgress(progress);
-      }
-    }
+    const body = serialise(item.body);
+    const stoppedBefore = stop.signal.aborted;
+    progress.inFlight++;
+    const sent = await sendRequest(ctx, body, policy);
+    progress.inFlight--;
+    const record = toRecord(sent, {
+      user: ticket.user,
+      iteration: ticket.iteration,
+      t0,
+      intendedMs: ticket.intendedMs,
+      requestedOutputTokens: item.requestedOutputTokens,
+      warmup: ticket.warmup,
+    });
+    if (!stoppedBefore && stop.signal.aborted) record.inFlightAtStop = true;
+    workload.done?.(work, { ok: record.outcome === "success", text: sent.last.summary?.text });
+    emit(record);
+    return true;
   };
 
   monitor?.start();
   try {
-    await Promise.all(Array.from({ length: config.userCount }, (_, u) => userLoop(u)));
+    await dispatch({
+      plan,
+      clock,
+      t0,
+      stop: stop.signal,
+      timers: timers.signal,
+      endOfDuration: beginStop,
+      execute,
+      unsent: (ticket, atMs) => {
+        emit(unsentRecord({
+          user: Math.max(0, ticket.user),
+          iteration: ticket.iteration,
+          t0,
+          intendedMs: ticket.intendedMs,
+          warmup: ticket.warmup,
+        }, atMs));
+      },
+      seed: load.seed ?? options.seed ?? 0,
+    });
   } finally {
     timers.abort();
     options.signal?.removeEventListener("abort", onUserSignal);
@@ -204,44 +233,30 @@ export async function runBenchmark(
   return buildReport(aggregator, {
     interrupted: options.signal?.aborted ?? false,
     clientHealth,
-    meta: options.meta,
+    meta: withPlan(options.meta, plan, workload),
   });
 }
 
-function toRecord(
-  user: number,
-  iteration: number,
-  attempts: number,
-  retryDelayMs: number,
-  first: AttemptResult,
-  last: AttemptResult,
-  t0: number,
-  requestedOutputTokens: number | undefined,
-): RequestRecord {
-  const s = last.summary;
-  const since = (t: number | undefined) => t === undefined ? undefined : t - last.startMs;
-  const record: RequestRecord = {
-    user,
-    iteration,
-    attempts,
-    outcome: last.error ? last.error.kind : "success",
-    startMs: first.startMs - t0,
-    endMs: last.endMs - t0,
-    lastAttemptStartMs: last.startMs - t0,
-    retryDelayMs,
-    itlMs: s?.itlMs ?? [],
-    e2eMs: (s?.terminalMs ?? last.endMs) - last.startMs,
-    outputTokens: s?.outputTokens ?? 0,
-    outputTokensSource: s?.outputTokensSource ?? "chunks",
+function withPlan(
+  meta: Record<string, unknown> | undefined,
+  plan: LoadPlan,
+  workload: Workload,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...meta };
+  out.load ??= describePlan(plan);
+  if (workload.describe) out.workload ??= workload.describe;
+  return out;
+}
+
+/** Serialises bodies, reusing the text when the same body object comes again. */
+function bodyCache(): (body: object) => string {
+  const cache = new WeakMap<object, string>();
+  return (body) => {
+    let text = cache.get(body);
+    if (text === undefined) {
+      text = JSON.stringify(body);
+      cache.set(body, text);
+    }
+    return text;
   };
-  if (last.error) record.error = last.error;
-  if (last.status !== undefined) record.status = last.status;
-  if (s) {
-    record.ttftMs = since(s.firstOutputMs);
-    record.ttfatMs = since(s.firstAnswerMs);
-    if (s.promptTokens !== undefined) record.promptTokens = s.promptTokens;
-    if (s.finishReason !== undefined) record.finishReason = s.finishReason;
-  }
-  if (requestedOutputTokens !== undefined) record.requestedOutputTokens = requestedOutputTokens;
-  return record;
 }

@@ -18,3 +18,13 @@ Deno.test("excerpt folds whitespace and cuts long text", () => {
   assertEquals(long.length, 300);
   assert(long.endsWith("…"));
 });
+
+Deno.test("a secret echoed JSON-escaped, URL-encoded, or cut short at the end is hidden", () => {
+  const r = new Redactor(['sk-a/b"c+d']);
+  assertEquals(r.redact('{"m":"sk-a\\/b\\"c+d"}'), '{"m":"***"}');
+  assertEquals(r.redact('{"m":"sk-a/b\\"c+d"}'), '{"m":"***"}');
+  assertEquals(r.redact("q=sk-a%2Fb%22c%2Bd"), "q=***");
+  assertEquals(r.redact("key sk-a/b…"), "key ***…");
+  assertEquals(r.redact("key sk-a/"), "key ***");
+  assertEquals(r.redact("ask"), "ask", "a start shorter than 4 characters is left alone");
+});

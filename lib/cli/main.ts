@@ -9,6 +9,11 @@ import type { CliIo } from "./io.ts";
 import { type Command, parseCommand } from "./options.ts";
 import { demoCommand, runCommand, type ToolInfo } from "./run.ts";
 import { simulateCommand } from "./simulate.ts";
+import { compareCommand } from "./compare.ts";
+import { mergeCommand } from "./merge.ts";
+import { reportCommand } from "./report.ts";
+import { parseResultsCommand, type ResultsCommand } from "./results_options.ts";
+import { sweepCommand } from "./sweep.ts";
 
 /**
  * Runs the CLI and returns its exit code. Bad flags or input: a message on stderr naming the flag or
@@ -27,7 +32,8 @@ export async function cliMain(
   defaultJsonl: string,
 ): Promise<number> {
   try {
-    const command: Command = parseCommand(argv, io.env);
+    const command: Command | ResultsCommand = parseResultsCommand(argv) ??
+      parseCommand(argv, io.env);
     switch (command.command) {
       case "help":
         io.out(helpText(tool.version));
@@ -41,6 +47,14 @@ export async function cliMain(
         return await demoCommand(command.options, command.sim, io, tool, defaultJsonl);
       case "run":
         return await runCommand(command.options, io, tool);
+      case "report":
+        return await reportCommand(command.options, io);
+      case "compare":
+        return await compareCommand(command.options, io);
+      case "merge":
+        return await mergeCommand(command.options, io, tool);
+      case "sweep":
+        return await sweepCommand(command.options, command.sweep, io, tool);
     }
   } catch (e) {
     if (!(e instanceof BatchbenchError)) throw e;

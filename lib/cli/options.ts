@@ -7,6 +7,13 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../errors.ts";
 import type { Slo } from "../metrics/aggregate.ts";
+import {
+  LOAD_FLAGS,
+  type LoadOptions,
+  parseLoadOptions,
+  parseOutputTokens,
+} from "./load_options.ts";
+import { parseSweepFlags, SWEEP_FLAGS, type SweepFlags } from "./sweep.ts";
 
 /** Everything the `run` command needs, validated. */
 export interface CliOptions {
@@ -28,6 +35,20 @@ export interface CliOptions {
   maxRetries: number;
   /** Base backoff in milliseconds. */
   retryDelayMs: number;
+  /** Longest gap between body chunks before an attempt fails as stalled, in ms; 0 = none. */
+  idleTimeoutMs: number;
+  /** How long in-flight requests may finish after the first Ctrl-C/SIGTERM, in ms. */
+  graceMs: number;
+  /** Skip TLS certificate verification (`--insecure`). */
+  insecure: boolean;
+  /** Extra trusted CA certificate file (PEM), for a private CA (`--ca-cert`). */
+  caCert?: string;
+  /** Show the request (credentials redacted) on stderr before the run. */
+  verbose: boolean;
+  /** How bytes move: `fetch` (default) or `http1` (batchbench's own HTTP/1.1 client, faster). */
+  transport: "fetch" | "http1";
+  /** Web Workers to spread the users over; 1 = this thread; `auto` = decided by the user count. */
+  workers: number | "auto";
   /** Forced output tokens. */
   outputTokens?: number;
   /** Per-request variation of the output tokens. */
@@ -38,8 +59,16 @@ export interface CliOptions {
   outputJson?: string;
   /** Where to write the per-request log (JSON Lines). */
   logRequests?: string;
+  /** Where to append the summary CSV row. */
+  outputCsv?: string;
+  /** Where to write the per-request CSV. */
+  outputRequestsCsv?: string;
+  /** Where to write the HTML report. */
+  outputHtml?: string;
   /** Goodput SLOs. */
   slo?: Slo;
+  /** Load shape and workload (`--request-rate`, `--duration`, `--dataset`, ...). */
+  load: LoadOptions;
   /** Seed of every random draw. */
   seed: number;
   /** No progress on stderr. */
@@ -70,12 +99,23 @@ const RUN_FLAGS = {
   "request-timeout-secs": { type: "string", default: "60" },
   "max-retries": { type: "string", default: "2" },
   "retry-delay-ms": { type: "string", default: "250" },
+  "idle-timeout-secs": { type: "string", default: "0" },
+  "grace-secs": { type: "string", default: "5" },
+  insecure: { type: "boolean", default: false },
+  "ca-cert": { type: "string" },
+  verbose: { type: "boolean", short: "v", default: false },
+  transport: { type: "string", default: "fetch" },
+  workers: { type: "string", default: "1" },
   "output-tokens": { type: "string" },
   "output-vary": { type: "string", default: "0" },
   stream: { type: "boolean", default: true },
   "output-json": { type: "string" },
   "log-requests": { type: "string" },
+  "output-csv": { type: "string" },
+  "output-requests-csv": { type: "string" },
+  "output-html": { type: "string" },
   goodput: { type: "string", multiple: true },
+  ...LOAD_FLAGS,
   seed: { type: "string", default: "0" },
   quiet: { type: "boolean", short: "q", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -95,7 +135,8 @@ export type Command =
   | { command: "version" }
   | { command: "run"; options: CliOptions }
   | { command: "demo"; options: CliOptions; sim: SimulatorFlags }
-  | { command: "simulate"; sim: SimulatorFlags };
+  | { command: "simulate"; sim: SimulatorFlags }
+  | { command: "sweep"; options: CliOptions; sweep: SweepFlags };
 
 /**
  * Parses argv. `batchbench [run] --jsonl F ...`, `batchbench demo [...]`, `batchbench simulate [...]`.
@@ -118,19 +159,32 @@ export function parseCommand(
   env: (name: string) => string | undefined,
 ): Command {
   const [first, ...rest] = argv;
-  const sub = first === "run" || first === "demo" || first === "simulate" ? first : undefined;
+  const sub = first === "run" || first === "demo" || first === "simulate" || first === "sweep"
+    ? first
+    : undefined;
   const args = sub ? rest : [...argv];
   if (sub === "simulate") {
     const values = parse(args, { ...SIM_FLAGS, help: RUN_FLAGS.help });
     if (values.help) return { command: "help" };
     return { command: "simulate", sim: simFlags(values) };
   }
-  const flags = sub === "demo" ? { ...RUN_FLAGS, ...SIM_FLAGS } : RUN_FLAGS;
+  const flags = sub === "demo"
+    ? { ...RUN_FLAGS, ...SIM_FLAGS }
+    : sub === "sweep"
+    ? { ...RUN_FLAGS, ...SWEEP_FLAGS }
+    : RUN_FLAGS;
   const values = parse(args, flags);
   if (values.help) return { command: "help" };
   if (values.version) return { command: "version" };
   if (sub === "demo") {
     return { command: "demo", options: runOptions(values, env, true), sim: simFlags(values) };
+  }
+  if (sub === "sweep") {
+    return {
+      command: "sweep",
+      options: runOptions(values, env, false),
+      sweep: parseSweepFlags(values),
+    };
   }
   return { command: "run", options: runOptions(values, env, false) };
 }
@@ -155,18 +209,30 @@ function parse(args: string[], options: Record<string, unknown>): Values {
 
 function runOptions(values: Values, env: (name: string) => string | undefined, demo: boolean) {
   const jsonl = values.jsonl as string | undefined;
-  if (!jsonl && !demo) throw new ConfigError("--jsonl", "is required (a JSONL file of prompts)");
+  const load = parseLoadOptions(values);
+  if (!jsonl && !demo && load.dataset === "jsonl" && !load.datasetPath) {
+    throw new ConfigError("--jsonl", "is required (a JSONL file of prompts), or --dataset");
+  }
   const keyEnv = values["api-key-env"] as string;
   const apiKey = (values["api-key"] as string | undefined) || (demo ? undefined : env(keyEnv));
-  const outputTokens = values["output-tokens"] === undefined
-    ? undefined
-    : int("--output-tokens", values["output-tokens"], 1);
+  const outputSpec = values["output-tokens"] === undefined
+    ? {}
+    : parseOutputTokens(values["output-tokens"] as string);
+  const outputTokens = outputSpec.tokens;
+  load.outputLengths = outputSpec.dist;
   const outputVary = int("--output-vary", values["output-vary"], 0);
+  if (outputVary > 0 && outputSpec.dist) {
+    throw new ConfigError(
+      "--output-vary",
+      "applies to --output-tokens N, not to a distribution",
+      outputVary,
+    );
+  }
   if (outputVary > 0 && outputTokens === undefined) {
     throw new ConfigError("--output-vary", "needs --output-tokens", outputVary);
   }
   const options: CliOptions = {
-    jsonl: jsonl ?? "",
+    jsonl: jsonl ?? (load.dataset === "jsonl" ? load.datasetPath : undefined) ?? "",
     users: values.users === undefined ? undefined : int("--users", values.users, 1),
     model: nonEmpty("--model", values.model),
     // The demo's URL is the simulator's, known once it listens.
@@ -182,16 +248,48 @@ function runOptions(values: Values, env: (name: string) => string | undefined, d
     requestTimeoutMs: num("--request-timeout-secs", values["request-timeout-secs"], true) * 1000,
     maxRetries: int("--max-retries", values["max-retries"], 0),
     retryDelayMs: num("--retry-delay-ms", values["retry-delay-ms"], false),
+    idleTimeoutMs: num("--idle-timeout-secs", values["idle-timeout-secs"], false) * 1000,
+    graceMs: num("--grace-secs", values["grace-secs"], false) * 1000,
+    insecure: values.insecure as boolean,
+    caCert: caCertFlag(values),
+    verbose: values.verbose as boolean,
+    transport: oneOf("--transport", values.transport, ["fetch", "http1"] as const),
+    workers: values.workers === "auto" ? "auto" : int("--workers", values.workers, 1),
     outputTokens,
     outputVary,
     stream: values.stream as boolean,
     outputJson: values["output-json"] as string | undefined,
     logRequests: values["log-requests"] as string | undefined,
+    outputCsv: values["output-csv"] as string | undefined,
+    outputRequestsCsv: values["output-requests-csv"] as string | undefined,
+    outputHtml: values["output-html"] as string | undefined,
     slo: parseGoodput(values.goodput as string[] | undefined),
+    load,
     seed: int("--seed", values.seed, 0),
     quiet: values.quiet as boolean,
   };
   return options;
+}
+
+function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(flag, `must be one of ${allowed.join(", ")}`, value);
+  }
+  return value as T;
+}
+
+function caCertFlag(values: Values): string | undefined {
+  const path = values["ca-cert"] as string | undefined;
+  if (path !== undefined && path.trim() === "") {
+    throw new ConfigError("--ca-cert", "must name a PEM file", path);
+  }
+  if (path !== undefined && values.insecure) {
+    throw new ConfigError(
+      "--ca-cert",
+      "cannot be combined with --insecure (which trusts any certificate)",
+    );
+  }
+  return path;
 }
 
 function simFlags(values: Values): SimulatorFlags {

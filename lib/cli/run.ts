@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { BenchmarkConfig, type JsonBody, RunMode } from "../config.ts";
-import { ConfigError, InputError } from "../errors.ts";
+import type { BenchmarkConfig } from "../config.ts";
 import { formatReport } from "../report/console.ts";
-import { reportToJson } from "../report/json.ts";
 import type { BenchmarkReport } from "../report/report.ts";
-import { requestLogger } from "../report/request_log.ts";
-import { runBenchmark } from "../runner.ts";
-import { isCompletionsEndpoint, toCompletionsBody, withStreaming } from "../workload/body.ts";
-import { loadPromptBodies } from "../workload/jsonl.ts";
+import { chooseTransport, runConfigured } from "./execution.ts";
 import type { CliIo, StopSignal } from "./io.ts";
 import type { CliOptions, SimulatorFlags } from "./options.ts";
-import { formatProgress } from "./progress.ts";
+import { openRecordSinks, writeReportFiles } from "./outputs.ts";
+import { startProgress } from "./progress.ts";
+import { describeRequest } from "./verbose.ts";
+import { buildRunSetup } from "./workload_setup.ts";
 
 /** Facts about the tool placed in result files. */
 export interface ToolInfo {
@@ -32,7 +30,13 @@ export interface ToolInfo {
  * @returns The exit code.
  */
 export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Promise<number> {
-  const config = await buildConfig(o, io);
+  const { config, summary } = await buildRunSetup(o, io);
+  config.withIdleTimeout(o.idleTimeoutMs);
+  const choice = await chooseTransport(o, io);
+  if (o.verbose) io.err(describeRequest(config));
+  for (const line of summary) io.err(`${line}\n`);
+  const meta = describe(o, config, io, tool);
+  const sinks = await openRecordSinks(o, { meta, slo: o.slo }, io);
   const stop = new AbortController();
   let signals = 0;
   const unsubscribe = io.onSignal((name: StopSignal) => {
@@ -41,38 +45,37 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
     io.err(`\n${name}: stopping; in-flight requests get a short grace (again to quit now)\n`);
     stop.abort(name);
   });
-  const log = o.logRequests ? await io.openLineSink(o.logRequests) : undefined;
-  const live = !o.quiet && io.stderrIsTerminal;
-  let lastDraw = 0;
-  let report: BenchmarkReport;
+  const progress = startProgress(io, { quiet: o.quiet });
+  let report: BenchmarkReport | undefined;
   try {
-    report = await runBenchmark(config, {
-      signal: stop.signal,
-      slo: o.slo,
-      seed: o.seed,
-      meta: describe(o, config, io, tool),
-      onRecord: log ? requestLogger(log) : undefined,
-      onProgress: live
-        ? (p) => {
-          const now = performance.now();
-          if (now - lastDraw < 200) return;
-          lastDraw = now;
-          io.err(`\r\x1b[2K${formatProgress(p)}`);
-        }
-        : undefined,
-    });
-  } finally {
+    report = await runConfigured(
+      config,
+      {
+        signal: stop.signal,
+        slo: o.slo,
+        seed: o.seed,
+        graceMs: o.graceMs,
+        meta,
+        onRecord: sinks.onRecord,
+        onProgress: progress?.onProgress,
+      },
+      o,
+      choice,
+      io,
+    );
+  } catch (e) {
     unsubscribe();
-    log?.close();
+    throw e;
+  } finally {
+    progress?.stop();
+    sinks.close(report);
   }
-  if (live) io.err("\r\x1b[2K");
   io.out(formatReport(report, { color: !io.env("NO_COLOR") && io.stdoutIsTerminal }));
-  if (o.outputJson) {
-    const text = JSON.stringify(reportToJson(report), null, 2) + "\n";
-    if (o.outputJson === "-") io.out(text);
-    else await io.writeText(o.outputJson, text);
-  }
-  if (stop.signal.aborted) return stop.signal.reason === "SIGTERM" ? 143 : 130;
+  const written = await writeReportFiles(report, o, io);
+  // Signals stay handled until the report is written: a first one now cannot cut it short.
+  unsubscribe();
+  if (report.interrupted) return stop.signal.reason === "SIGTERM" ? 143 : 130;
+  if (!written) return 2;
   return report.successfulRequests > 0 ? 0 : 1;
 }
 
@@ -115,57 +118,28 @@ export async function demoCommand(
   }
 }
 
-async function buildConfig(o: CliOptions, io: CliIo): Promise<BenchmarkConfig> {
-  const bodies = await readPrompts(o.jsonl, o.model, io);
-  const users = o.users ?? bodies.length;
-  if (users > bodies.length) {
-    throw new ConfigError(
-      "--users",
-      `needs one JSONL record per user, but ${o.jsonl} holds ${bodies.length}; add records or lower --users`,
-      users,
-    );
-  }
-  const completions = isCompletionsEndpoint(o.url);
-  const perUser = bodies.slice(0, users).map((b: JsonBody) =>
-    withStreaming(completions ? toCompletionsBody(b) : b, o.stream)
-  );
-  const config = BenchmarkConfig.tryNew(
-    o.url,
-    o.apiKey,
-    users,
-    RunMode.finite(o.requestsPerUser),
-    perUser[0],
-  )
-    .withPerUserBodies(perUser)
-    .withRequestTimeout(o.requestTimeoutMs)
-    .withRetry(o.maxRetries, o.retryDelayMs);
-  if (o.outputTokens !== undefined) config.withOutputTokens(o.outputTokens, o.outputVary, o.seed);
-  return config;
-}
-
-async function readPrompts(path: string, model: string, io: CliIo): Promise<JsonBody[]> {
-  let stream: ReadableStream<Uint8Array>;
-  try {
-    stream = await io.openRead(path);
-  } catch (e) {
-    const why = (e as Error).name === "NotFound" ? "does not exist" : (e as Error).message;
-    throw new InputError(path, 0, `cannot be read (--jsonl): ${why}`);
-  }
-  return await loadPromptBodies(stream, path, model);
-}
-
 function describe(
   o: CliOptions,
   config: BenchmarkConfig,
   io: CliIo,
   tool: ToolInfo,
 ): Record<string, unknown> {
-  return {
-    tool: "batchbench",
-    version: tool.version,
+  const environment = {
     deno: io.runtime.deno ?? null,
     os: io.runtime.os ?? null,
     cpus: io.runtime.cpus ?? null,
+  };
+  return {
+    tool: { name: "batchbench", version: tool.version },
+    started_at: new Date().toISOString(),
+    environment,
+    config: describeConfig(o, config),
+  };
+}
+
+/** The run's configuration for result files: every flag that shapes the load, secrets redacted. */
+function describeConfig(o: CliOptions, config: BenchmarkConfig): Record<string, unknown> {
+  return {
     endpoint: `${config.endpoint.origin}${config.endpoint.pathname}`,
     model: o.model,
     users: config.userCount,
@@ -177,6 +151,13 @@ function describe(
     request_timeout_secs: o.requestTimeoutMs / 1000,
     max_retries: o.maxRetries,
     retry_delay_ms: o.retryDelayMs,
+    idle_timeout_secs: o.idleTimeoutMs / 1000,
+    grace_secs: o.graceMs / 1000,
+    tls_verify: !o.insecure,
+    ca_cert: o.caCert ?? null,
+    goodput: o.slo
+      ? Object.fromEntries(Object.entries(o.slo).map(([k, v]) => [k.replace(/Ms$/, "_ms"), v]))
+      : null,
     seed: o.seed,
   };
 }

@@ -15,6 +15,8 @@ import { tpotMs } from "../record.ts";
 import { FailureExamples, failureOf, type FailureRecord } from "./failure_examples.ts";
 import { type EncodedHistogram, Histogram } from "./histogram.ts";
 import { hasSlo, meetsSlo, type Slo, SLO_FIELDS, validateSlo } from "./slo.ts";
+import { TimeSeries } from "./timeseries.ts";
+import { LoadStats } from "./load_stats.ts";
 import {
   type EncodedAggregate,
   type EncodedHistograms,
@@ -121,6 +123,10 @@ export class Aggregator {
   readonly e2elIntended: Histogram = new Histogram();
   /** Client-side delay `startMs - intendedMs` (µs), non-cancelled open-loop requests. */
   readonly queue: Histogram = new Histogram();
+  /** Per-second counts, output tokens and time in flight (warm-up excluded). */
+  readonly timeSeries: TimeSeries = new TimeSeries();
+  /** What the schedule delivered: send rate, planned rate, requests caught by a stop. */
+  readonly load: LoadStats = new LoadStats();
 
   #outcomes = zeroCounts(OUTCOME_KINDS);
   #tokenSources = zeroCounts(TOKEN_SOURCES);
@@ -179,6 +185,8 @@ export class Aggregator {
       return;
     }
     this.#outcomes[r.outcome]++;
+    this.timeSeries.add(r);
+    this.load.add(r);
     this.#attempts += r.attempts;
     if (r.attempts > 1) this.#retriedRequests++;
     if (Number.isFinite(r.startMs)) this.#firstStartMs = Math.min(this.#firstStartMs, r.startMs);
@@ -247,6 +255,8 @@ export class Aggregator {
       o[key] += other.#outputLength[key];
     }
     for (const name of HISTOGRAM_NAMES) this[name].merge(other[name]);
+    this.timeSeries.merge(other.timeSeries);
+    this.load.merge(other.load);
     this.#examples.merge(other.#examples);
   }
 
@@ -361,6 +371,8 @@ export class Aggregator {
         attempts: f.attempts,
         start_ms: f.startMs,
       })),
+      time_series: this.timeSeries.encode(),
+      load: this.load.encode(),
     };
   }
 
@@ -400,6 +412,8 @@ export class Aggregator {
     for (const name of HISTOGRAM_NAMES) {
       agg[name].merge(Histogram.decode(e.histograms[wireName(name)]));
     }
+    if (e.time_series) agg.timeSeries.merge(TimeSeries.decode(e.time_series));
+    if (e.load) agg.load.merge(LoadStats.decode(e.load));
     for (const f of e.failure_examples) {
       agg.#examples.add({
         user: f.user,

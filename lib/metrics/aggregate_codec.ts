@@ -6,6 +6,8 @@
 
 import { OUTCOME_KINDS, type OutcomeKind, type TokenSource } from "../record.ts";
 import type { EncodedHistogram } from "./histogram.ts";
+import type { EncodedTimeSeries } from "./timeseries.ts";
+import type { EncodedLoadStats } from "./load_stats.ts";
 
 /** SLOs in the wire form (milliseconds; unset fields are absent). */
 export interface EncodedSlo {
@@ -100,6 +102,10 @@ export interface EncodedAggregate {
   histograms: EncodedHistograms;
   /** Bounded failure examples. */
   failure_examples: EncodedFailureRecord[];
+  /** Per-second time series (absent in aggregates encoded before it existed). */
+  time_series?: EncodedTimeSeries;
+  /** What the schedule delivered (absent in aggregates encoded before it existed). */
+  load?: EncodedLoadStats;
 }
 
 const TOKEN_SOURCE_KEYS: readonly TokenSource[] = ["usage", "tokenizer", "chunks"];

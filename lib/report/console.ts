@@ -79,6 +79,7 @@ export function formatReport(report: BenchmarkReport, options: FormatReportOptio
   if (report.outputLength.requests > 0) {
     const o = report.outputLength;
     line("Output length exact/fewer/more:", `${o.exact} / ${o.fewer} / ${o.more}`);
+    if (o.fewer + o.more > 0) warn(outputLengthWarning(report));
   }
 
   const failuresBeside = failuresText(report);
@@ -98,10 +99,23 @@ export function formatReport(report: BenchmarkReport, options: FormatReportOptio
   section("End-to-end Latency", "E2EL", report.e2el);
   section("E2E Latency from Scheduled Time", "Scheduled E2EL", report.e2elIntended, false);
   if (report.queue.count > 0) {
-    heading("Client Queue Delay", "-");
-    line("Mean queue delay (ms):", fixed(report.queue.meanMs));
-    line("P99 queue delay (ms):", fixed(report.queue.p99Ms));
-    line("Max queue delay (ms):", fixed(report.queue.maxMs));
+    heading("Schedule (open loop)", "-");
+    const target = report.meta.load as { request_rate?: unknown } | undefined;
+    if (target?.request_rate != null) {
+      line("Target request rate (req/s):", String(target.request_rate));
+    }
+    line("Planned request rate (req/s):", fixed(report.load.plannedRate));
+    line("Delivered send rate (req/s):", fixed(report.load.sendRate));
+    const q = report.queue;
+    line(
+      "Dispatch lateness p50/p99/max (ms):",
+      `${fixed(q.p50Ms)} / ${fixed(q.p99Ms)} / ${fixed(q.maxMs)}`,
+    );
+    line("Mean queue delay (ms):", fixed(q.meanMs));
+  }
+  if (report.load.inFlightAtStop > 0 || report.load.unsentRequests > 0) {
+    line("In flight at the stop (got the grace):", int(report.load.inFlightAtStop));
+    line("Never sent (stopped first, cancelled):", int(report.load.unsentRequests));
   }
 
   if (report.failedRequests > 0) {
@@ -135,6 +149,14 @@ export function formatReport(report: BenchmarkReport, options: FormatReportOptio
   }
   out.push(paint.bold("=".repeat(WIDTH)));
   return out.join("\n") + "\n";
+}
+
+function outputLengthWarning(report: BenchmarkReport): string {
+  const o = report.outputLength;
+  const backend = typeof report.meta.backend === "string" ? report.meta.backend : "default";
+  return `Output length: ${o.fewer + o.more} of ${o.requests} requests did not get the length ` +
+    `they asked for (${o.deliveredTokens} of ${o.requestedTokens} tokens delivered): the server ` +
+    `ignored the length fields of --backend ${backend}, or stopped at EOS; pick its --backend.`;
 }
 
 function clientBoundWarning(reason: string | undefined): string {

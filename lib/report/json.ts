@@ -10,9 +10,13 @@ import type { BenchmarkReport } from "./report.ts";
 import type { FailureRecord } from "../metrics/failure_examples.ts";
 import type { ClientHealth } from "../metrics/health.ts";
 import type { Slo } from "../metrics/slo.ts";
+import type { Timeline } from "./timeline.ts";
 
 /** Version of the JSON layout produced by {@linkcode reportToJson}. */
 export const REPORT_SCHEMA_VERSION = 1;
+
+/** The value of the `format` key that identifies a batchbench result file. */
+export const RESULT_FORMAT = "batchbench-result";
 
 /**
  * Converts a report to a JSON-safe object (`JSON.stringify` it). Keys follow `vllm bench serve`'s
@@ -21,8 +25,10 @@ export const REPORT_SCHEMA_VERSION = 1;
  * `total_token_throughput`, and `mean_`/`median_`/`std_`/`p99_` + `ttft|tpot|itl|e2el` + `_ms` (also
  * `min_`, `max_`, `p50_`, `p90_`, `p95_`, `p99.9_`, and `<metric>_count`). batchbench's additions use the
  * same style (`ttfat`, `e2el_intended`, `queue`, `failures_by_kind`, `client_health`, ...).
- * `schema_version` is {@linkcode REPORT_SCHEMA_VERSION}. Empty populations are `null`, never NaN;
- * `aggregate` holds the encoded aggregate so result files merge exactly.
+ * `format` is {@linkcode RESULT_FORMAT} and `schema_version` is {@linkcode REPORT_SCHEMA_VERSION}
+ * (`schema/result.schema.json` describes every key). Empty populations are `null`, never NaN;
+ * `time_series` holds the run second by second (aligned arrays); `aggregate` holds the encoded
+ * aggregate so result files merge exactly.
  *
  * @example Usage
  * ```ts
@@ -38,8 +44,10 @@ export const REPORT_SCHEMA_VERSION = 1;
  */
 export function reportToJson(report: BenchmarkReport): Record<string, unknown> {
   return {
+    format: RESULT_FORMAT,
     schema_version: REPORT_SCHEMA_VERSION,
     interrupted: report.interrupted,
+    meta: report.meta,
     duration: report.totalDurationSecs,
     duration_ms: report.durationMs,
     total_requests: report.totalRequests,
@@ -71,6 +79,9 @@ export function reportToJson(report: BenchmarkReport): Record<string, unknown> {
     input_throughput: report.promptTokensPerSecond,
     output_throughput: report.completionTokensPerSecond,
     total_token_throughput: report.totalTokenThroughput,
+    max_output_tokens_per_s: report.maxOutputTokensPerSecond,
+    peak_concurrency: report.peakConcurrency,
+    mean_concurrency: report.meanConcurrency,
     ...distributionJson("ttft", report.ttft),
     ...distributionJson("ttfat", report.ttfat),
     ...distributionJson("tpot", report.tpot),
@@ -78,9 +89,14 @@ export function reportToJson(report: BenchmarkReport): Record<string, unknown> {
     ...distributionJson("e2el", report.e2el),
     ...distributionJson("e2el_intended", report.e2elIntended),
     ...distributionJson("queue", report.queue),
+    sent_requests: report.load.sentRequests,
+    send_rate: report.load.sendRate,
+    planned_rate: report.load.plannedRate,
+    in_flight_at_stop: report.load.inFlightAtStop,
+    unsent_requests: report.load.unsentRequests,
     failures: report.failures.map(failureJson),
     client_health: report.clientHealth ? healthJson(report.clientHealth) : null,
-    meta: report.meta,
+    time_series: timelineJson(report.timeline),
     aggregate: report.aggregate,
   };
 }
@@ -129,5 +145,19 @@ function healthJson(h: ClientHealth): Record<string, unknown> {
     cpu_percent: h.cpuPercent ?? null,
     client_bound: h.clientBound,
     reason: h.reason ?? null,
+  };
+}
+
+function timelineJson(t: Timeline): Record<string, unknown> {
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    interval_s: t.intervalMs / 1000,
+    t_s: t.seconds,
+    started: t.started,
+    completed: t.completed,
+    failed: t.failed,
+    cancelled: t.cancelled,
+    output_tokens: t.outputTokens.map(round),
+    concurrency: t.concurrency.map(round),
   };
 }

@@ -12,6 +12,7 @@ import type { ClientHealth } from "../metrics/health.ts";
 import type { Slo } from "../metrics/slo.ts";
 import { OUTCOME_KINDS, type OutcomeKind, type TokenSource } from "../record.ts";
 import { type Distribution, distributionOf } from "./distribution.ts";
+import { type Timeline, timelineOf, timelinePeaks } from "./timeline.ts";
 
 /** Outcome kinds that are failures (neither success nor cancelled). */
 export type FailureKind = Exclude<OutcomeKind, "success" | "cancelled">;
@@ -29,6 +30,20 @@ export interface Goodput {
   goodRequests: number;
   /** `goodRequests / duration`, in requests per second; null when the duration is 0. */
   requestsPerSecond: number | null;
+}
+
+/** What the schedule delivered, warm-up excluded. */
+export interface LoadSummary {
+  /** Requests handed to the transport. */
+  sentRequests: number;
+  /** Send rate delivered, `(sent - 1) / (last send - first send)` per second; null if undefined. */
+  sendRate: number | null;
+  /** The schedule's rate over the intended send times (open loop); null if undefined. */
+  plannedRate: number | null;
+  /** Requests in flight when the run stopped (duration end, interruption): they got the grace. */
+  inFlightAtStop: number;
+  /** Planned requests never sent because the run stopped first (counted as cancelled). */
+  unsentRequests: number;
 }
 
 /** Extra information the aggregate does not hold. */
@@ -105,6 +120,14 @@ export interface BenchmarkReport {
   totalTokenThroughput: number | null;
   /** Goodput against the SLOs; null when no SLO was set. */
   goodput: Goodput | null;
+  /** The run second by second: requests started and ended, errors, output tokens, concurrency. */
+  timeline: Timeline;
+  /** Most output tokens generated in one second (vLLM's `max_output_tokens_per_s`); null if none. */
+  maxOutputTokensPerSecond: number | null;
+  /** Highest mean concurrency (requests in flight) of one second; null without requests. */
+  peakConcurrency: number | null;
+  /** Mean requests in flight over the run: time in flight / duration; null for a 0 duration. */
+  meanConcurrency: number | null;
 
   /** End-to-end latency percentiles of successful requests (the seed's summary; same as `e2el`). */
   latency: { p50Ms: number | null; p90Ms: number | null; p99Ms: number | null };
@@ -120,8 +143,13 @@ export interface BenchmarkReport {
   e2el: Distribution;
   /** Intended (scheduled) send time to terminal event, successful requests of open-loop runs. */
   e2elIntended: Distribution;
-  /** Client-side queue delay `start - intended`, non-cancelled requests of open-loop runs. */
+  /**
+   * Client-side queue delay `start - intended` (the dispatch lateness), non-cancelled requests of
+   * open-loop runs: timer lateness plus any wait for a free slot under `maxConcurrency`.
+   */
   queue: Distribution;
+  /** What the schedule delivered (see {@linkcode LoadSummary}). */
+  load: LoadSummary;
 
   /** True when the run was interrupted and the report is partial. */
   interrupted: boolean;
@@ -173,6 +201,9 @@ export function buildReport(agg: Aggregator, info: ReportInfo = {}): BenchmarkRe
   const finished = agg.successfulRequests + agg.failedRequests;
   const totalTokens = agg.promptTokens + agg.outputTokens;
   const e2el = distributionOf(agg.e2el);
+  const spanStartMs = agg.firstStartMs ?? 0;
+  const timeline = timelineOf(agg.timeSeries, spanStartMs, spanStartMs + durationMs);
+  const peaks = timelinePeaks(agg.timeSeries, timeline, durationMs);
   return {
     totalRequests: agg.totalRequests,
     successfulRequests: agg.successfulRequests,
@@ -203,6 +234,8 @@ export function buildReport(agg: Aggregator, info: ReportInfo = {}): BenchmarkRe
         requestsPerSecond: perSecond(agg.goodRequests),
       }
       : null,
+    timeline,
+    ...peaks,
     latency: { p50Ms: e2el.p50Ms, p90Ms: e2el.p90Ms, p99Ms: e2el.p99Ms },
     ttft: distributionOf(agg.ttft),
     ttfat: distributionOf(agg.ttfat),
@@ -211,6 +244,13 @@ export function buildReport(agg: Aggregator, info: ReportInfo = {}): BenchmarkRe
     e2el,
     e2elIntended: distributionOf(agg.e2elIntended),
     queue: distributionOf(agg.queue),
+    load: {
+      sentRequests: agg.load.sent,
+      sendRate: agg.load.sendRate,
+      plannedRate: agg.load.plannedRate,
+      inFlightAtStop: agg.load.inFlightAtStop,
+      unsentRequests: agg.load.unsent,
+    },
     interrupted: info.interrupted ?? false,
     clientHealth: info.clientHealth ?? null,
     meta: info.meta ?? {},

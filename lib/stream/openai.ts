@@ -10,6 +10,7 @@
  */
 
 import type { AttemptError, OutcomeKind, TokenSource } from "../record.ts";
+import { type ChunkTemplate, learnTemplate, matchTemplate } from "./chunk_template.ts";
 import type { SseEvent } from "./sse.ts";
 
 /** Longest error excerpt kept in {@linkcode AttemptError.message}. */
@@ -73,7 +74,17 @@ export interface OpenAIReaderOptions {
   countTokens?: (text: string) => number;
   /** Keep the output text in the summary (`text`, `reasoningText`). @default {false} */
   keepText?: boolean;
+  /**
+   * Skip `JSON.parse` for events that repeat a learned shape with another text (./chunk_template.ts);
+   * exact, with a fall back to `JSON.parse` whenever unsure. Off only to compare against.
+   *
+   * @default {true}
+   */
+  fastPath?: boolean;
 }
+
+/** Templates a reader may learn; bounds the cost when a server varies every event's bytes. */
+const MAX_TEMPLATES = 6;
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -131,6 +142,8 @@ export class OpenAIStreamReader {
   // Per-event scratch, set by #choice.
   #eventAnswer = false;
   #eventReasoning = false;
+  #template: ChunkTemplate | undefined = undefined;
+  #templatesLeft: number;
 
   /**
    * Creates a reader for one response.
@@ -141,6 +154,7 @@ export class OpenAIStreamReader {
     this.#countTokens = options.countTokens;
     this.#keepText = options.keepText ?? false;
     this.#collect = this.#keepText || this.#countTokens !== undefined;
+    this.#templatesLeft = options.fastPath === false ? 0 : MAX_TEMPLATES;
   }
 
   /** True once `data: [DONE]` was seen: the caller may stop reading. */
@@ -168,6 +182,20 @@ export class OpenAIStreamReader {
       this.#done = true;
       this.#doneMs = tMs;
       return;
+    }
+    const template = this.#template;
+    if (template !== undefined) {
+      const text = matchTemplate(template, data);
+      if (text !== undefined) {
+        // The same object as the learned one but for this text: no usage, no finish reason.
+        if (this.#finishReason !== undefined) this.#finishedMs = tMs;
+        this.#eventAnswer = false;
+        this.#eventReasoning = false;
+        if (template.field === "content" || template.field === "text") this.#answerText(text);
+        else this.#reasoningText(text);
+        this.#countOutput(tMs);
+        return;
+      }
     }
     let body: Json;
     try {
@@ -210,6 +238,18 @@ export class OpenAIStreamReader {
         this.#finishedMs = tMs;
       }
     }
+    this.#countOutput(tMs);
+    if (this.#templatesLeft > 0) {
+      const learned = learnTemplate(data, body);
+      if (learned !== undefined) {
+        this.#template = learned;
+        this.#templatesLeft--;
+      }
+    }
+  }
+
+  /** Counts the event just read as output-bearing when it carried any text. */
+  #countOutput(tMs: number): void {
     if (this.#eventAnswer || this.#eventReasoning) {
       this.#outputEvents++;
       if (this.#firstOutputMs === undefined) {

@@ -21,14 +21,29 @@ const EMPTY: AsyncIterable<Uint8Array> = {
  */
 export class FetchTransport implements Transport {
   readonly #fetch: typeof fetch;
+  readonly #init: Record<string, unknown>;
+  readonly #onClose?: () => void;
 
   /**
    * Creates the transport.
    *
    * @param fetchImpl The `fetch` to use; default `globalThis.fetch` (inject one to test without sockets).
+   * @param options `init`: extra fetch options for every request (e.g. Deno's `{ client }` made by
+   *   `Deno.createHttpClient({ caCerts })` for a private CA); `onClose`: called by
+   *   {@linkcode FetchTransport.close} (e.g. to close that client).
    */
-  constructor(fetchImpl: typeof fetch = globalThis.fetch) {
+  constructor(
+    fetchImpl: typeof fetch = globalThis.fetch,
+    options: { init?: Record<string, unknown>; onClose?: () => void } = {},
+  ) {
     this.#fetch = fetchImpl;
+    this.#init = options.init ?? {};
+    this.#onClose = options.onClose;
+  }
+
+  /** Runs the `onClose` given at construction. */
+  close(): void {
+    this.#onClose?.();
   }
 
   /**
@@ -39,6 +54,7 @@ export class FetchTransport implements Transport {
    */
   async send(request: TransportRequest): Promise<TransportResponse> {
     const res = await this.#fetch(request.url, {
+      ...this.#init,
       method: request.method,
       headers: request.headers,
       body: request.body,

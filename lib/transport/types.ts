@@ -24,7 +24,10 @@ export interface TransportResponse {
   status: number;
   /** Response headers (lower-case names). */
   headers: Headers;
-  /** The body's chunks as they arrive. Reading stops early when the consumer returns. */
+  /**
+   * The body's chunks as they arrive. Reading stops early when the consumer returns. A chunk may be a
+   * view of a buffer the transport reuses once the next chunk is requested: copy what you keep.
+   */
   body: AsyncIterable<Uint8Array>;
 }
 

@@ -62,7 +62,7 @@ async function* lines(stream: ReadableStream<Uint8Array>, file: string): AsyncGe
       throw new InputError(file, 0, "is not valid UTF-8 text");
     }
   };
-  for await (const chunk of stream) {
+  for await (const chunk of readable(stream, file)) {
     pending += decode(chunk);
     let start = 0;
     let nl: number;
@@ -74,6 +74,18 @@ async function* lines(stream: ReadableStream<Uint8Array>, file: string): AsyncGe
   }
   pending += decode();
   if (pending.length > 0) yield pending.replace(/\r$/, "");
+}
+
+/** The stream's chunks; a read error (a directory, a vanished file) is an input error naming the file. */
+async function* readable(
+  stream: ReadableStream<Uint8Array>,
+  file: string,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (e) {
+    throw new InputError(file, 0, `cannot be read: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /**

@@ -186,7 +186,7 @@ Deno.test("bad input exits 2 before any request, naming the flag or file:line", 
     const cases: [string[], RegExp][] = [
       [["--jsonl", `${good}.missing`], /prompts\.jsonl\.missing: cannot be read \(--jsonl\)/],
       [["--jsonl", bad], /prompts\.jsonl:2: line is not valid JSON/],
-      [["--jsonl", good, "--users", "3"], /'--users' needs one JSONL record per user/],
+      [["--jsonl", good, "--users", "3"], /'--users' needs one (JSONL )?record per user/],
       [["--jsonl", good, "--users", "0"], /'--users' must be a positive integer/],
       [["--jsonl", good, "--host", "localhost:1"], /'--host' must/],
       [["--jsonl", good, "--frobnicate"], /'--frobnicate'/],
