@@ -107,3 +107,12 @@ Deno.test("an infinite rate sends every request at once", async () => {
   assertEquals(h.peak(), 12);
   assertEquals(report.successfulRequests, 12);
 });
+
+Deno.test("gamma arrivals without exact rate: the server sees vLLM's i.i.d. schedule for the seed", async () => {
+  const h = harness({ ttftMs: 1, itlMs: 1, outputTokens: 1 });
+  const arrivals = { rate: 40, kind: "gamma" as const, burstiness: 0.5, exactRate: false };
+  await h.run(config(1).withLoad({ arrivals, maxRequests: 50, seed: 2 }));
+  const plan = planArrivals(arrivals, 50, seededRandom((2 ^ 0x9e3779b9) >>> 0));
+  assert(Math.abs(plan[49] - 49 * 25) > 1, "not rescaled");
+  h.arrivals.forEach((t, i) => assert(Math.abs(t - plan[i]) < 1e-6, `arrival ${i}`));
+});
