@@ -120,8 +120,11 @@ export function toRecord(sent: SentRequest, place: RecordPlace): RequestRecord {
   if (last.error) record.error = last.error;
   if (last.status !== undefined) record.status = last.status;
   if (s) {
-    record.ttftMs = since(s.firstOutputMs);
-    record.ttfatMs = since(s.firstAnswerMs);
+    if (s.firstOutputMs !== undefined) record.ttftMs = since(s.firstOutputMs);
+    // TTFAT only when reasoning came first; otherwise it is TTFT and would only repeat it.
+    if (s.firstAnswerMs !== undefined && s.firstAnswerMs !== s.firstOutputMs) {
+      record.ttfatMs = since(s.firstAnswerMs);
+    }
     if (s.promptTokens !== undefined) record.promptTokens = s.promptTokens;
     if (s.finishReason !== undefined) record.finishReason = s.finishReason;
   }

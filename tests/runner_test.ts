@@ -189,3 +189,15 @@ Deno.test("headers mutated directly reach the server and are redacted as secrets
   assert(!JSON.stringify(report).includes("sk-mutated-secret"));
   assert(!JSON.stringify(h.records).includes("sk-mutated-secret"));
 });
+
+Deno.test("TTFAT is reported only when reasoning came first", async () => {
+  const plain = harness({ ttftMs: 20, itlMs: 10, outputTokens: 4 });
+  const a = await plain.run(config(1));
+  assertEquals(plain.records[0].ttfatMs, undefined);
+  assertEquals(a.ttfat.count, 0);
+  const thinking = harness({ ttftMs: 20, itlMs: 10, outputTokens: 6, reasoningTokens: 3 });
+  const b = await thinking.run(config(1));
+  assertEquals(thinking.records[0].ttftMs, 20, "the first reasoning token is the first token");
+  assertEquals(thinking.records[0].ttfatMs, 50, "the answer starts after 3 reasoning tokens");
+  assertEquals(b.ttfat.p50Ms, 50);
+});
