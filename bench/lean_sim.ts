@@ -24,7 +24,9 @@
 import { LagProbe } from "./clients/_lag_probe.ts";
 
 const args = new Map<string, string>();
-for (let i = 0; i < Deno.args.length; i += 2) args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
+for (let i = 0; i < Deno.args.length; i += 2) {
+  args.set(Deno.args[i].replace(/^--/, ""), Deno.args[i + 1]);
+}
 const TTFT_MS = Number(args.get("ttft-ms") ?? 20);
 const ITL_MS = Number(args.get("itl-ms") ?? 20);
 const DEFAULT_TOKENS = Number(args.get("tokens") ?? 50);
@@ -187,7 +189,9 @@ function writeToken(s: Stream): void {
   if (s.next === s.tokens) {
     const finish = s.chat
       ? `data: ${s.head}{}${s.tail.replace('"finish_reason":null', '"finish_reason":"length"')}\n\n`
-      : `data: ${s.head}""${s.tail.replace('"finish_reason":null', '"finish_reason":"length"')}\n\n`;
+      : `data: ${s.head}""${
+        s.tail.replace('"finish_reason":null', '"finish_reason":"length"')
+      }\n\n`;
     event += finish +
       `data: {"id":"x","object":"chunk","choices":[],"usage":{"prompt_tokens":4,` +
       `"completion_tokens":${s.tokens},"total_tokens":${s.tokens + 4}}}\n\n` +
@@ -287,7 +291,12 @@ async function serveConn(raw: Deno.TcpConn): Promise<void> {
           const wd = writeDelays.sort((a, b) => a - b);
           const writeDelayMs = [wd[Math.floor(wd.length / 2)], wd[Math.floor(wd.length * 0.99)]];
           writeDelays = [];
-          respondJson(conn, { requests: truth, lag: probe.summary(), count: requestCount, writeDelayMs });
+          respondJson(conn, {
+            requests: truth,
+            lag: probe.summary(),
+            count: requestCount,
+            writeDelayMs,
+          });
           truth = [];
           perUser.clear();
           probe.reset();

@@ -43,7 +43,9 @@ async function treeCpu(cmd: string[]): Promise<{ cpuS: number; ok: boolean; log:
 }
 
 function pct(sorted: number[], q: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 /** True TTFT p50/p99 and TPOT p50 from the simulator's truth rows. */

@@ -21,7 +21,13 @@
  */
 
 import { Child } from "./_proc.ts";
-import { type ClientSpec, measure, type RunFigures, type RunParams, startLeanSim } from "./_scenario.ts";
+import {
+  type ClientSpec,
+  measure,
+  type RunFigures,
+  type RunParams,
+  startLeanSim,
+} from "./_scenario.ts";
 import { type PeerFigures, runPeers } from "./peers.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -48,15 +54,23 @@ async function ensurePython(peers: boolean): Promise<boolean> {
       return true;
     }
   };
-  const missing = (await need("python")) || (peers && ((await need("aiperf")) || (await need("guidellm"))));
+  const missing = (await need("python")) ||
+    (peers && ((await need("aiperf")) || (await need("guidellm"))));
   if (missing) {
-    console.error("bench: setting up bench/.venv (aiohttp" + (peers ? ", aiperf, guidellm" : "") + ")...");
+    console.error(
+      "bench: setting up bench/.venv (aiohttp" + (peers ? ", aiperf, guidellm" : "") + ")...",
+    );
     const args = peers ? ["aiperf", "guidellm"] : [];
-    const status = await new Deno.Command(here("./setup.sh"), { args, stdout: "inherit", stderr: "inherit" })
+    const status = await new Deno.Command(here("./setup.sh"), {
+      args,
+      stdout: "inherit",
+      stderr: "inherit",
+    })
       .output();
     if (!status.success) return false;
   }
-  const check = await new Deno.Command(`${VENV}/bin/python`, { args: ["-c", "import aiohttp"] }).output()
+  const check = await new Deno.Command(`${VENV}/bin/python`, { args: ["-c", "import aiohttp"] })
+    .output()
     .catch(() => ({ success: false }));
   return check.success;
 }
@@ -86,14 +100,24 @@ const f0 = (n: number) => Number.isFinite(n) ? n.toFixed(0) : "n/a";
 function table(title: string, head: string[], rows: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) =>
-    "| " + cells.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join(" | ") + " |";
+    "| " + cells.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join(" | ") +
+    " |";
   console.log(`\n### ${title}\n`);
   console.log(line(head));
-  console.log("|" + widths.map((w, i) => (i === 0 ? "-" : "") + "-".repeat(w + 1) + (i === 0 ? "" : ":")).join("|") + "|");
+  console.log(
+    "|" +
+      widths.map((w, i) => (i === 0 ? "-" : "") + "-".repeat(w + 1) + (i === 0 ? "" : ":")).join(
+        "|",
+      ) + "|",
+  );
   for (const r of rows) console.log(line(r));
 }
 
-const results: Record<string, unknown> = { quick: QUICK, deno: Deno.version.deno, cpus: navigator.hardwareConcurrency };
+const results: Record<string, unknown> = {
+  quick: QUICK,
+  deno: Deno.version.deno,
+  cpus: navigator.hardwareConcurrency,
+};
 const started = performance.now();
 console.log(
   `batchbench bench (${QUICK ? "quick" : "full"}): Deno ${Deno.version.deno}, ` +
@@ -106,7 +130,11 @@ const levels = QUICK ? [64, 256, 1024] : [64, 256, 1024, 2048];
 const accuracy: RunFigures[] = [];
 {
   const sim = await startLeanSim(20, 20);
-  const params = (users: number): RunParams => ({ users, requests: QUICK ? 2 : 3, tokens: QUICK ? 40 : 60 });
+  const params = (users: number): RunParams => ({
+    users,
+    requests: QUICK ? 2 : 3,
+    tokens: QUICK ? 40 : 60,
+  });
   try {
     for (const users of levels) {
       for (const c of CLIENTS) {
@@ -213,11 +241,27 @@ for (const name of rateClients) {
   if (!c) continue;
   // ITL 10 ms: each stream offers 100 tokens/s; 150 tokens per request.
   tokenLadders.push(
-    await ladder(c, 0, 10, tokenSteps, { requests: 1, tokens: 150 }, (r) => r.tokens / r.wallS, (u) => u * 100),
+    await ladder(
+      c,
+      0,
+      10,
+      tokenSteps,
+      { requests: 1, tokens: 150 },
+      (r) => r.tokens / r.wallS,
+      (u) => u * 100,
+    ),
   );
   if (!QUICK) {
     requestLadders.push(
-      await ladder(c, 0, 1, [8, 32, 128], { requests: 40, tokens: 1 }, (r) => r.requests / r.wallS, () => 0),
+      await ladder(
+        c,
+        0,
+        1,
+        [8, 32, 128],
+        { requests: 40, tokens: 1 },
+        (r) => r.requests / r.wallS,
+        () => 0,
+      ),
     );
   }
 }
@@ -226,7 +270,9 @@ table(
   ["client", "steps: streams -> tok/s (lag p90 ms, delivered/offered)", "best tok/s", "vs raw"],
   tokenLadders.map((l) => [
     l.client,
-    l.steps.map((s) => `${s.users}->${f0(s.rate)} (${f2(s.lagP90)}, ${f2(s.delivered)})${s.ok ? "" : " x"}`).join("  "),
+    l.steps.map((s) =>
+      `${s.users}->${f0(s.rate)} (${f2(s.lagP90)}, ${f2(s.delivered)})${s.ok ? "" : " x"}`
+    ).join("  "),
     f0(l.best),
     f2(l.best / (tokenLadders.find((x) => x.client === "raw")?.best ?? NaN)),
   ]),
@@ -237,7 +283,8 @@ if (requestLadders.length > 0) {
     ["client", "steps: users -> req/s (lag p90 ms)", "best req/s"],
     requestLadders.map((l) => [
       l.client,
-      l.steps.map((s) => `${s.users}->${f0(s.rate)} (${f2(s.lagP90)})${s.lagP90 <= 1 ? "" : " x"}`).join("  "),
+      l.steps.map((s) => `${s.users}->${f0(s.rate)} (${f2(s.lagP90)})${s.lagP90 <= 1 ? "" : " x"}`)
+        .join("  "),
       f0(Math.max(0, ...l.steps.filter((s) => s.lagP90 <= 1).map((s) => s.rate))),
     ]),
   );
@@ -259,7 +306,9 @@ const memory: RunFigures[] = [];
   table(
     "4. Memory against run length (bb-http1, 256 streams, ITL 5 ms, 50 tokens)",
     ["requests per user", "requests", "peak RSS MB", "idle RSS MB"],
-    memory.map((r) => [String(r.requests / 256), String(r.requests), f1(r.peakRssMb), f1(r.idleRssMb)]),
+    memory.map((
+      r,
+    ) => [String(r.requests / 256), String(r.requests), f1(r.peakRssMb), f1(r.idleRssMb)]),
   );
   results.memory = memory;
 }
@@ -268,7 +317,8 @@ const memory: RunFigures[] = [];
 let peers: PeerFigures[] = [];
 if (PEERS && python) {
   const tokenizer = `${VENV}/tokenizer`;
-  await new Deno.Command(`${VENV}/bin/python`, { args: [here("./make_tokenizer.py"), tokenizer] }).output();
+  await new Deno.Command(`${VENV}/bin/python`, { args: [here("./make_tokenizer.py"), tokenizer] })
+    .output();
   const sim = await startLeanSim(20, 20);
   try {
     peers = await runPeers(sim, VENV, tokenizer, 256, 2, 60);
@@ -284,11 +334,20 @@ if (PEERS && python) {
       f2(p.truth.tpotP50),
     ]);
     for (const r of [ours, vllm]) {
-      if (r) rows.push([r.client, f1((r.cpuS / r.tokens) * 1e6), "(per request: see 1)", "", "", ""]);
+      if (r) {
+        rows.push([r.client, f1((r.cpuS / r.tokens) * 1e6), "(per request: see 1)", "", "", ""]);
+      }
     }
     table(
       "5. Peers at 256 streams, TTFT 20 ms, ITL 20 ms, 60 tokens (CPU: process tree, minus a 1-request run)",
-      ["client", "CPU µs/tok", "reported TTFT p50/p99", "true TTFT p50/p99", "reported TPOT p50", "true TPOT p50"],
+      [
+        "client",
+        "CPU µs/tok",
+        "reported TTFT p50/p99",
+        "true TTFT p50/p99",
+        "reported TPOT p50",
+        "true TPOT p50",
+      ],
       rows,
     );
   } finally {
@@ -298,15 +357,20 @@ if (PEERS && python) {
 }
 
 // ---- targets ----
-const at = (users: number, name: string) => accuracy.find((r) => r.users === users && r.client === name);
+const at = (users: number, name: string) =>
+  accuracy.find((r) => r.users === users && r.client === name);
 const cpuTok = (r?: RunFigures) => r ? (r.cpuS / r.tokens) * 1e6 : NaN;
 const mid = levels.includes(1024) ? 1024 : levels[levels.length - 1];
 const best = accuracy.filter((r) => r.users === mid && r.client.startsWith("bb-http1"))
   .sort((a, b) => a.error.itl.p99 - b.error.itl.p99)[0];
 const raw = tokenLadders.find((l) => l.client === "raw")?.best ?? NaN;
-const ours = Math.max(...tokenLadders.filter((l) => l.client.startsWith("bb-http1")).map((l) => l.best));
-const rssPer1k = Math.max(...accuracy.filter((r) => r.client.startsWith("bb-http1") && r.users >= 1024)
-  .map((r) => ((r.peakRssMb - r.idleRssMb) / r.users) * 1000));
+const ours = Math.max(
+  ...tokenLadders.filter((l) => l.client.startsWith("bb-http1")).map((l) => l.best),
+);
+const rssPer1k = Math.max(
+  ...accuracy.filter((r) => r.client.startsWith("bb-http1") && r.users >= 1024)
+    .map((r) => ((r.peakRssMb - r.idleRssMb) / r.users) * 1000),
+);
 const targets: [string, string, boolean][] = [
   [
     "CPU per token <= 1/3 of vllm-aiohttp (256 streams)",
@@ -320,15 +384,27 @@ const targets: [string, string, boolean][] = [
     best ? `TTFT ${f2(best.error.ttft.p99)} ms, ITL ${f2(best.error.itl.p99)} ms` : "n/a",
     !!best && best.error.ttft.p99 <= 1 && best.error.itl.p99 <= 1,
   ],
-  ["memory <= 40 MB per 1,000 streams (bb-http1, >= 1,024 streams)", `${f1(rssPer1k)} MB`, rssPer1k <= 40],
+  [
+    "memory <= 40 MB per 1,000 streams (bb-http1, >= 1,024 streams)",
+    `${f1(rssPer1k)} MB`,
+    rssPer1k <= 40,
+  ],
   [
     "memory flat in run length (bb-http1)",
     memory.map((r) => `${r.requests / 256}/user: ${f1(r.peakRssMb)} MB`).join(", "),
     memory.length > 1 && memory[memory.length - 1].peakRssMb <= memory[0].peakRssMb * 1.15,
   ],
-  ["highest sustained token rate >= 0.7x raw", `${f0(ours)} vs ${f0(raw)} tok/s = ${f2(ours / raw)}x`, ours >= 0.7 * raw],
+  [
+    "highest sustained token rate >= 0.7x raw",
+    `${f0(ours)} vs ${f0(raw)} tok/s = ${f2(ours / raw)}x`,
+    ours >= 0.7 * raw,
+  ],
 ];
-table("Targets", ["target", "measured", "met"], targets.map(([t, m, ok]) => [t, m, ok ? "yes" : "NO"]));
+table(
+  "Targets",
+  ["target", "measured", "met"],
+  targets.map(([t, m, ok]) => [t, m, ok ? "yes" : "NO"]),
+);
 results.targets = targets;
 console.log(`\nbench took ${f0((performance.now() - started) / 1000)} s`);
 if (JSON_OUT) await Deno.writeTextFile(JSON_OUT, JSON.stringify(results, null, 2));

@@ -43,7 +43,8 @@ export interface TimingError {
 
 function stats(values: number[]): ErrorStats {
   const s = values.map(Math.abs).sort((a, b) => a - b);
-  const at = (q: number) => s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  const at = (q: number) =>
+    s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.floor(q * s.length))];
   return { p50: at(0.5), p99: at(0.99), max: s.length ? s[s.length - 1] : NaN, n: s.length };
 }
 
@@ -54,7 +55,10 @@ function stats(values: number[]): ErrorStats {
  * @param truth Simulator rows `[user, k, arrivalMs, w0, w1, ...]`.
  * @returns The error statistics.
  */
-export function timingError(reported: (string | number)[][], truth: (string | number)[][]): TimingError {
+export function timingError(
+  reported: (string | number)[][],
+  truth: (string | number)[][],
+): TimingError {
   const byKey = new Map<string, number[]>();
   for (const row of truth) byKey.set(`${row[0]}/${row[1]}`, row.slice(2) as number[]);
   const ttft: number[] = [];

@@ -71,7 +71,8 @@ export class LagProbe {
    */
   summary(): LagSummary {
     const s = [...this.#samples].sort((a, b) => a - b);
-    const at = (q: number) => s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
+    const at = (q: number) =>
+      s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.floor(q * s.length))];
     const max = s.length ? s[s.length - 1] : 0;
     return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max, samples: s.length };
   }

@@ -59,7 +59,7 @@ export interface FormatProgressOptions {
  * console.log(formatProgress(view, { columns: 120 }));
  * // 120/400 (30%)  3 failed  12.3 req/s  1,235 tok/s  0:12 elapsed  ~0:23 left  8 in flight  [###-------]
  * console.log(formatProgress(view, { columns: 60 }));
- * // 120/400 (30%)  3 failed  12.3 req/s  1,235 tok/s  0:12 elapsed
+ * // 120/400 (30%)  3 failed  12.3 req/s  1,235 tok/s
  * ```
  *
  * @param v What to show.
@@ -256,7 +256,7 @@ export function progressEnabled(io: Pick<CliIo, "stderrIsTerminal">, quiet: bool
  * live?.onProgress({ planned: 2, completed: 1, failed: 0, inFlight: 1, outputTokens: 5, elapsedMs: 0 });
  * live?.stop();
  * console.log(JSON.stringify(written[0]), JSON.stringify(written.at(-1)));
- * // "\r\u001b[2K1/2 (50%)  0 failed  0.0 req/s  0 tok/s  0:00 elapsed  1 in flight  [#####-----]" "\r\u001b[2K"
+ * // "\r\u001b[2K1/2 (50%)  0 failed  0.0 req/s  0 tok/s  0:00 elapsed  1 in flight" "\r\u001b[2K"
  * ```
  *
  * @param io Where the line goes, and the environment (`NO_COLOR`).
@@ -275,7 +275,7 @@ export function startProgress(
   let lastDraw = -Infinity;
   const draw = () => {
     lastDraw = now();
-    const columns = io.terminalColumns?.() ?? 80;
+    const columns = io.terminalColumns?.() || 80; // 0 when the size is unknown
     io.err(`\r\x1b[2K${formatProgress(tracker.view(), { color, columns })}`);
   };
   const tickMs = options.tickMs ?? 500;

@@ -282,7 +282,7 @@ export function horizontalBars(
  * @example Usage
  * ```ts
  * import { formatNumber } from "./svg.ts";
- * console.log(formatNumber(12345.678), formatNumber(0.012345), formatNumber(2.5)); // 12,346 0.0123 2.5
+ * console.log(formatNumber(12345.678), formatNumber(0.012345), formatNumber(2.5)); // 12,346 0.01235 2.5
  * ```
  *
  * @param v The number.

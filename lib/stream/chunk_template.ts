@@ -88,7 +88,9 @@ export function learnTemplate(data: string, body: Json): ChunkTemplate | undefin
   const choices = body.choices;
   if (!Array.isArray(choices) || choices.length !== 1) return undefined;
   const choice = choices[0];
-  if (typeof choice !== "object" || choice === null || choice.finish_reason != null) return undefined;
+  if (typeof choice !== "object" || choice === null || choice.finish_reason != null) {
+    return undefined;
+  }
   let field: OutputField | undefined;
   const delta = choice.delta;
   if (delta != null) {

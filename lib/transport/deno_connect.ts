@@ -29,7 +29,9 @@ export interface DenoTlsOptions {
  * @param tls TLS settings.
  * @returns The connector.
  */
-export function denoConnector(tls: DenoTlsOptions = {}): (target: ConnectTarget) => Promise<Socket> {
+export function denoConnector(
+  tls: DenoTlsOptions = {},
+): (target: ConnectTarget) => Promise<Socket> {
   return async (target) => {
     if (!target.tls) {
       const conn = await Deno.connect({ hostname: target.hostname, port: target.port });

@@ -13,11 +13,11 @@
  */
 
 import { ChunkedDecoder, findHeadEnd, HttpProtocolError, parseHead } from "./http1_parse.ts";
-import type { ConnectTarget, Connector, Socket } from "./socket.ts";
+import type { Connector, ConnectTarget, Socket } from "./socket.ts";
 import type { Transport, TransportRequest, TransportResponse } from "./types.ts";
 
 export { HttpProtocolError } from "./http1_parse.ts";
-export type { ConnectTarget, Connector, Socket } from "./socket.ts";
+export type { Connector, ConnectTarget, Socket } from "./socket.ts";
 
 /** Options of {@linkcode Http1Transport}. */
 export interface Http1TransportOptions {
@@ -131,7 +131,9 @@ export class Http1Transport implements Transport {
     signal.throwIfAborted();
     const target = this.#target(request.url);
     const body = encoder.encode(request.body);
-    const head = encoder.encode(`${this.#prefix(request, target)}content-length: ${body.length}\r\n\r\n`);
+    const head = encoder.encode(
+      `${this.#prefix(request, target)}content-length: ${body.length}\r\n\r\n`,
+    );
     const message = new Uint8Array(head.length + body.length);
     message.set(head);
     message.set(body, head.length);
@@ -163,7 +165,9 @@ export class Http1Transport implements Transport {
     if (target) return target;
     const u = new URL(url);
     if (u.protocol !== "http:" && u.protocol !== "https:") {
-      throw new TypeError(`Cannot send request as the URL scheme must be http or https: ${u.protocol}`);
+      throw new TypeError(
+        `Cannot send request as the URL scheme must be http or https: ${u.protocol}`,
+      );
     }
     const tls = u.protocol === "https:";
     const port = u.port ? Number(u.port) : tls ? 443 : 80;
@@ -262,7 +266,11 @@ export class Http1Transport implements Transport {
     };
   }
 
-  async #exchange(conn: Conn, message: Uint8Array, signal: AbortSignal): Promise<TransportResponse> {
+  async #exchange(
+    conn: Conn,
+    message: Uint8Array,
+    signal: AbortSignal,
+  ): Promise<TransportResponse> {
     const onAbort = () => {
       conn.dead = true;
       closeQuietly(conn);
@@ -271,7 +279,9 @@ export class Http1Transport implements Transport {
     const detach = () => signal.removeEventListener("abort", onAbort);
     let received = false;
     try {
-      for (let off = 0; off < message.length;) off += await conn.socket.write(message.subarray(off));
+      for (let off = 0; off < message.length;) {
+        off += await conn.socket.write(message.subarray(off));
+      }
       while (true) {
         const head = await this.#readHead(conn, () => received = true);
         const status = head.status;

@@ -163,7 +163,9 @@ export class ChunkedDecoder {
         case SIZE: {
           const digit = hexValue(c);
           if (digit >= 0) {
-            if (++this.#sizeDigits > 12) throw new HttpProtocolError("invalid chunk size: too long");
+            if (++this.#sizeDigits > 12) {
+              throw new HttpProtocolError("invalid chunk size: too long");
+            }
             this.#size = this.#size * 16 + digit;
           } else if (c === 13 || c === 10) {
             if (this.#sizeDigits === 0) throw new HttpProtocolError("invalid chunk size line");

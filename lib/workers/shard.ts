@@ -73,7 +73,9 @@ export function shardConfig(
     const shard: Record<string, unknown> = { ...load };
     const arrivals = load.arrivals as Record<string, unknown> | undefined;
     if (arrivals) shard.arrivals = { ...arrivals, rate: (arrivals.rate as number) / count };
-    if (typeof load.maxRequests === "number") shard.maxRequests = share(load.maxRequests, index, count);
+    if (typeof load.maxRequests === "number") {
+      shard.maxRequests = share(load.maxRequests, index, count);
+    }
     if (typeof load.maxConcurrency === "number") {
       shard.maxConcurrency = Math.max(1, share(load.maxConcurrency, index, count));
     }

@@ -17,6 +17,7 @@ import type { EncodedAggregate } from "../metrics/aggregate_codec.ts";
 import { assessClientHealth } from "../metrics/health.ts";
 import { Histogram } from "../metrics/histogram.ts";
 import { type BenchmarkReport, buildReport } from "../report/report.ts";
+import type { RequestRecord } from "../record.ts";
 import type { Progress, RunOptions } from "../runner.ts";
 import { encodeConfig } from "./config_codec.ts";
 import type { StartMessage, TransportName, WorkerMessage, WorkloadSource } from "./protocol.ts";
@@ -101,8 +102,17 @@ export async function runSharded(
   const ranges = shardRanges(config.userCount, options.workers);
   const encoded = encodeConfig(config);
   const plain = plainOptions(options);
-  const startEpochMs = performance.timeOrigin + performance.now();
+  // Records and spans are moved onto one clock whose 0 is the earliest worker's run start (known once
+  // every worker started; records arriving before that wait).
+  let startEpochMs = Infinity;
+  const starts: number[] = [];
+  const early: [RequestRecord[], number, number][] = [];
+  const forward = (records: RequestRecord[], t0EpochMs: number, userOffset: number) => {
+    const offsetMs = t0EpochMs - startEpochMs;
+    for (const r of records) options.onRecord?.(globalRecord(r, userOffset, offsetMs));
+  };
   const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   const progress: Progress[] = ranges.map(() => emptyProgress());
   const total = emptyProgress();
   const workers: Worker[] = [];
@@ -120,14 +130,22 @@ export async function runSharded(
       };
       worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
         const m = event.data;
-        if (m.type === "records") {
-          const offsetMs = m.t0EpochMs - startEpochMs;
-          for (const r of m.records) options.onRecord?.(globalRecord(r, range.from, offsetMs));
+        if (m.type === "started") {
+          starts.push(m.t0EpochMs);
+          if (starts.length === ranges.length) {
+            startEpochMs = Math.min(...starts);
+            for (const [records, t0, offset] of early.splice(0)) forward(records, t0, offset);
+          }
+        } else if (m.type === "records") {
+          if (Number.isFinite(startEpochMs)) forward(m.records, m.t0EpochMs, range.from);
+          else early.push([m.records, m.t0EpochMs, range.from]);
         } else if (m.type === "progress") {
           progress[index] = m.progress;
           if (options.onProgress) {
             sumProgress(progress, total);
-            total.elapsedMs = performance.timeOrigin + performance.now() - startEpochMs;
+            total.elapsedMs = Number.isFinite(startEpochMs)
+              ? Math.max(0, performance.timeOrigin + performance.now() - startEpochMs)
+              : 0;
             options.onProgress(total);
           }
         } else if (m.type === "done") resolve(m);
@@ -156,7 +174,7 @@ export async function runSharded(
     options.signal?.removeEventListener("abort", stopAll);
     workers.forEach((w) => w.terminate());
   }
-  const wallMs = performance.timeOrigin + performance.now() - startEpochMs;
+  const wallMs = performance.now() - wall0;
   const cpu = process.cpuUsage(cpu0);
   return mergeShards(done, startEpochMs, {
     cpuSeconds: (cpu.user + cpu.system) / 1e6,

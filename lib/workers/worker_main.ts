@@ -38,7 +38,9 @@ async function buildConfig(start: StartMessage): Promise<BenchmarkConfig> {
 }
 
 function transportFor(start: StartMessage): Transport | undefined {
-  return start.transport === "http1" ? createDenoHttp1Transport({ caCerts: start.caCerts }) : undefined;
+  return start.transport === "http1"
+    ? createDenoHttp1Transport({ caCerts: start.caCerts })
+    : undefined;
 }
 
 async function run(start: StartMessage): Promise<void> {

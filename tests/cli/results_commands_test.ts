@@ -125,3 +125,28 @@ Deno.test("compare: exit 1 on a regression, 0 otherwise; merge writes one result
   assert.equal(merged.meta.tool.version, "0.0.0-test");
   assert.match(io.files.get("m.html")!, /^<!doctype html>/);
 });
+
+Deno.test("--output-csv: header only for a new or empty file, a foreign header warns, a missing newline is added", async () => {
+  const { writeReportFiles } = await import("../../lib/cli/outputs.ts");
+  const report = buildReport(new Aggregator());
+  const io = fakeIo({
+    files: { "empty.csv": "", "foreign.csv": "a,b\n1,2", "unwritable.html": "" },
+  });
+  assert.equal(await writeReportFiles(report, { outputCsv: "empty.csv" }, io), true);
+  assert.equal(io.files.get("empty.csv")!.split("\n")[0], SUMMARY_CSV_COLUMNS.join(","));
+  assert.equal(await writeReportFiles(report, { outputCsv: "foreign.csv" }, io), true);
+  const lines = io.files.get("foreign.csv")!.split("\n");
+  assert.deepEqual(lines.slice(0, 2), ["a,b", "1,2"]);
+  assert.equal(lines.length, 4, "the row on its own line, ending with a newline");
+  assert.match(io.stderr.join(""), /foreign\.csv has other columns than this batchbench writes/);
+  // A file that cannot be written is reported, naming the flag, and the others are still written.
+  io.writeText = (path, text, o) => {
+    if (path.endsWith(".html")) return Promise.reject(new Error("permission denied"));
+    io.files.set(path, (o?.append ? io.files.get(path) ?? "" : "") + text);
+    return Promise.resolve();
+  };
+  const ok = await writeReportFiles(report, { outputHtml: "x.html", outputJson: "x.json" }, io);
+  assert.equal(ok, false);
+  assert.match(io.stderr.join(""), /error: cannot write --output-html x\.html: permission denied/);
+  assert.ok(io.files.has("x.json"));
+});

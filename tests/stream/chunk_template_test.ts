@@ -11,7 +11,9 @@ const content = (text: string) => `${HEAD}{"content":${JSON.stringify(text)}}${T
 Deno.test("template: learned from a content event, matches the same shape with any text", () => {
   const t = learnTemplate(content("a"), JSON.parse(content("a")))!;
   assertEquals(t.field, "content");
-  for (const text of ["", "x", 'q "quoted"', "line\nbreak", "tab\t", "é漢🙂", "\\", "\u2028", "}]}"]) {
+  for (
+    const text of ["", "x", 'q "quoted"', "line\nbreak", "tab\t", "é漢🙂", "\\", "\u2028", "}]}"]
+  ) {
     assertEquals(matchTemplate(t, content(text)), text);
   }
 });
@@ -70,8 +72,9 @@ function randomStream(random: () => number): string[] {
     const text = pick(texts) + pick(texts);
     const kind = random();
     if (kind < 0.55) events.push(content(text));
-    else if (kind < 0.65) events.push(`${HEAD}{"reasoning_content":${JSON.stringify(text)}}${TAIL}`);
-    else if (kind < 0.72) events.push(content(text).replace('"created":1', '"created":2'));
+    else if (kind < 0.65) {
+      events.push(`${HEAD}{"reasoning_content":${JSON.stringify(text)}}${TAIL}`);
+    } else if (kind < 0.72) events.push(content(text).replace('"created":1', '"created":2'));
     else if (kind < 0.78) events.push(`${HEAD}{"content":"${text}"}${TAIL}`); // raw: maybe invalid
     else if (kind < 0.82) events.push(`{"error":{"message":"boom"}}`);
     else if (kind < 0.86) events.push(`${HEAD}{},"finish_reason":"stop"}]}`);

@@ -130,7 +130,10 @@ for (const [name, script, outcome, attempts, options, message] of cases) {
   Deno.test(`http1 transport: ${name} -> ${outcome}`, async () => {
     const server = await startFaultServer(script);
     try {
-      const run = await runAgainst(server.url, { transport: createDenoHttp1Transport(), ...options });
+      const run = await runAgainst(server.url, {
+        transport: createDenoHttp1Transport(),
+        ...options,
+      });
       assertInvariants(run, { serverReceived: server.requests.length, outcome, attempts, message });
     } finally {
       await server.close();

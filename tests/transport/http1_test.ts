@@ -209,7 +209,9 @@ Deno.test("http1: stopping early on a close-delimited body closes the connection
 });
 
 Deno.test("http1: chunks are views; several chunk frames in one read come as one chunk", async () => {
-  const { transport } = transportWith([[[SSE_HEAD + "2\r\nab\r\n3\r\ncde\r\n1\r\nf\r\n0\r\n\r\n"]]]);
+  const { transport } = transportWith([[[
+    SSE_HEAD + "2\r\nab\r\n3\r\ncde\r\n1\r\nf\r\n0\r\n\r\n",
+  ]]]);
   const res = await transport.send(request());
   const chunks: Uint8Array[] = [];
   for await (const chunk of res.body) chunks.push(chunk.slice());
@@ -217,7 +219,9 @@ Deno.test("http1: chunks are views; several chunk frames in one read come as one
 });
 
 Deno.test("chunked decoding: the same data whatever the split, extensions and trailers skipped", () => {
-  const wire = enc.encode("4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nx-t: 1\r\n\r\n");
+  const wire = enc.encode(
+    "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nx-t: 1\r\n\r\n",
+  );
   const expected = "Wikipedia in\r\n\r\nchunks.";
   for (let cut = 0; cut <= wire.length; cut++) {
     for (let cut2 = cut; cut2 <= wire.length; cut2 += 7) {
