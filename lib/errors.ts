@@ -56,10 +56,11 @@ export class ConfigError extends BatchbenchError {
    * @param field The flag or option that is wrong.
    * @param problem What is wrong, e.g. "must be a positive integer".
    * @param current The current value, shown in the message when given.
+   * @param action What could not be done; default "start benchmark".
    */
-  constructor(field: string, problem: string, current?: unknown) {
+  constructor(field: string, problem: string, current?: unknown, action = "start benchmark") {
     const shown = current === undefined ? "" : `: current value is ${showValue(current)}`;
-    super("config", `Cannot start benchmark as '${field}' ${problem}${shown}`);
+    super("config", `Cannot ${action} as '${field}' ${problem}${shown}`);
     this.name = "ConfigError";
     this.field = field;
   }

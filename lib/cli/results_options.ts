@@ -79,7 +79,12 @@ export function parseResultsCommand(argv: readonly string[]): ResultsCommand | u
       });
       if (values.help) return { command: "help" };
       if (positionals.length !== 1) {
-        throw new ConfigError("report", "needs exactly one request log: report LOG", positionals);
+        throw new ConfigError(
+          "report",
+          "needs exactly one request log: report LOG",
+          positionals,
+          "rebuild the report",
+        );
       }
       return {
         command: "report",
@@ -101,6 +106,7 @@ export function parseResultsCommand(argv: readonly string[]): ResultsCommand | u
           "compare",
           "needs two result files: compare BASE.json NEW.json",
           positionals,
+          "compare results",
         );
       }
       return {
@@ -119,7 +125,12 @@ export function parseResultsCommand(argv: readonly string[]): ResultsCommand | u
       });
       if (values.help) return { command: "help" };
       if (positionals.length < 1) {
-        throw new ConfigError("merge", "needs result files: merge A.json B.json ...", positionals);
+        throw new ConfigError(
+          "merge",
+          "needs result files: merge A.json B.json ...",
+          positionals,
+          "merge results",
+        );
       }
       return {
         command: "merge",

@@ -72,6 +72,7 @@ export function parseThreshold(text: string): Threshold {
       "must be METRIC:+N% or METRIC:-N% (relative) or METRIC:+N or METRIC:-N (absolute), " +
         "e.g. p99_ttft_ms:+10% or failed:+0",
       text,
+      "compare results",
     );
   }
   return {
@@ -155,6 +156,7 @@ export function compareResults(
         "--fail-on",
         "names no numeric metric of the result files (see the JSON keys in the README)",
         threshold.text,
+        "compare results",
       );
     }
     let row = rows.find((r) => r.metric === threshold.metric);

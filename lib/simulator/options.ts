@@ -113,7 +113,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
 
 function nonNegative(field: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) {
-    throw new ConfigError(field, "must be a non-negative number", value);
+    throw new ConfigError(field, "must be a non-negative number", value, "start simulator");
   }
   return value;
 }
@@ -124,6 +124,7 @@ function integer(field: string, value: number, min: number): number {
       field,
       min > 0 ? "must be a positive integer" : "must be a non-negative integer",
       value,
+      "start simulator",
     );
   }
   return value;
