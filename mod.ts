@@ -130,6 +130,24 @@ export {
 export { type RunningSimulator, type ServeOptions, serveSimulator } from "./lib/simulator/serve.ts";
 export { FetchTransport } from "./lib/transport/fetch.ts";
 export {
+  Http1Transport,
+  type Http1TransportOptions,
+  HttpProtocolError,
+} from "./lib/transport/http1.ts";
+export type { Connector, ConnectTarget, Socket } from "./lib/transport/socket.ts";
+export {
+  createDenoHttp1Transport,
+  denoConnector,
+  type DenoTlsOptions,
+} from "./lib/transport/deno_connect.ts";
+export {
+  autoWorkers,
+  runSharded,
+  type ShardedOptions,
+  type TransportName,
+  type WorkloadSource,
+} from "./lib/workers/sharded.ts";
+export {
   describePlan,
   type LoadPlan,
   type LoadShape,

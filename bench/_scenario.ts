@@ -32,9 +32,15 @@ export interface LeanSim {
  *
  * @param ttftMs Time to first token.
  * @param itlMs Inter-token latency.
+ * @param phase `random` spreads streams' token times; `sync` keeps streams that start together in
+ * lock-step (every stream's token at once, like a decode step).
  * @returns The running simulator.
  */
-export async function startLeanSim(ttftMs: number, itlMs: number): Promise<LeanSim> {
+export async function startLeanSim(
+  ttftMs: number,
+  itlMs: number,
+  phase: "random" | "sync" = "random",
+): Promise<LeanSim> {
   const child = new Child([
     Deno.execPath(),
     "run",
@@ -44,6 +50,8 @@ export async function startLeanSim(ttftMs: number, itlMs: number): Promise<LeanS
     String(ttftMs),
     "--itl-ms",
     String(itlMs),
+    "--phase",
+    phase,
   ]);
   const line = await child.expect("LISTEN ");
   return { url: `http://127.0.0.1:${line.split(" ")[1]}`, child };

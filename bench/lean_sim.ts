@@ -8,8 +8,9 @@
  *
  * Requests: POST `.../v1/chat/completions` or `.../v1/completions` with a JSON body; `user` (a string)
  * names the request for correlation, `max_completion_tokens`/`max_tokens` sets the length (else
- * `--tokens`). Token event k is due at `arrival + ttft + k * itl` (absolute, so lateness does not
- * accumulate). The last token event, the finish chunk, the usage chunk and `[DONE]` go out in one write.
+ * `--tokens`). Token event k is due at `arrival + ttft + phase + k * itl` (absolute, so lateness does
+ * not accumulate), `phase` being 0 with `--phase sync` and uniform in [0, itl) with `--phase random`
+ * (the default). The last token event, the finish chunk, the usage chunk and `[DONE]` go out in one write.
  *
  * Control: `GET /__truth` answers (and clears) the ground truth as JSON:
  * `{ requests: [[user, k, arrivalMs, w0, w1, ...], ...], lag: {...} }`, times in Unix epoch ms
@@ -31,6 +32,12 @@ const TTFT_MS = Number(args.get("ttft-ms") ?? 20);
 const ITL_MS = Number(args.get("itl-ms") ?? 20);
 const DEFAULT_TOKENS = Number(args.get("tokens") ?? 50);
 const PORT = Number(args.get("port") ?? 0);
+/**
+ * `sync`: every stream's tokens are due on the same grid from its arrival, so streams that started
+ * together stay in lock-step (like one decode step emitting a token for every sequence). `random`: each
+ * request's first token is shifted by a random fraction of the ITL, so token events are spread evenly.
+ */
+const PHASE = args.get("phase") ?? "random";
 
 const encoder = new TextEncoder();
 const ORIGIN = performance.timeOrigin;
@@ -50,6 +57,7 @@ interface Stream {
   tail: string;
   chat: boolean;
   truth: number[];
+  phaseMs: number;
 }
 
 /** A connection and its write queue (writes never interleave). */
@@ -164,7 +172,7 @@ function tick(): void {
     const s = heapPop();
     writeToken(s);
     if (s.next < s.tokens) {
-      s.dueMs = TTFT_MS + s.next * ITL_MS + (s.truth[2] as number) - ORIGIN;
+      s.dueMs = TTFT_MS + s.phaseMs + s.next * ITL_MS + (s.truth[2] as number) - ORIGIN;
       heapPush(s);
     }
   }
@@ -224,9 +232,11 @@ function startStream(conn: Conn, path: string, body: Record<string, unknown>): v
     chat ? "chat.completion.chunk" : "text_completion"
   }","created":1700000000,"model":"lean","choices":[{"index":0,${chat ? '"delta":' : '"text":'}`;
   const tail = `,"logprobs":null,"finish_reason":null}]}`;
+  const phaseMs = PHASE === "random" ? Math.random() * ITL_MS : 0;
   const s: Stream = {
     conn,
-    dueMs: arrival + TTFT_MS,
+    phaseMs,
+    dueMs: arrival + TTFT_MS + phaseMs,
     next: 0,
     tokens,
     head,

@@ -29,8 +29,22 @@ export interface ErrorStats {
   n: number;
 }
 
+/** Largest |reported - true| over p50, p90 and p99 of each metric, in ms. */
+export interface PercentileError {
+  /** TTFT. */
+  ttft: number;
+  /** ITL (every gap). */
+  itl: number;
+  /** TPOT ((E2E - TTFT) / (tokens - 1)). */
+  tpot: number;
+  /** E2E latency. */
+  e2e: number;
+}
+
 /** Timing error of one run. */
 export interface TimingError {
+  /** How far the reported percentiles are from the true ones. */
+  percentiles: PercentileError;
   /** TTFT error. */
   ttft: ErrorStats;
   /** ITL error. */
@@ -64,6 +78,18 @@ export function timingError(
   const ttft: number[] = [];
   const itl: number[] = [];
   const e2e: number[] = [];
+  const rep = {
+    ttft: [] as number[],
+    itl: [] as number[],
+    tpot: [] as number[],
+    e2e: [] as number[],
+  };
+  const tru = {
+    ttft: [] as number[],
+    itl: [] as number[],
+    tpot: [] as number[],
+    e2e: [] as number[],
+  };
   let unmatched = 0;
   const skipFirst = reported.some((row) => (row[1] as number) > 0);
   for (const row of reported) {
@@ -75,9 +101,37 @@ export function timingError(
       continue;
     }
     const start = row[2] as number;
-    ttft.push(start + (row[3] as number) - t[1]);
-    e2e.push(start + (row[4] as number) - t[t.length - 1]);
-    for (let i = 0; i < gaps; i++) itl.push((row[5 + i] as number) - (t[2 + i] - t[1 + i]));
+    const [rTtft, rE2e] = [row[3] as number, row[4] as number];
+    const [tTtft, tE2e] = [t[1] - start, t[t.length - 1] - start];
+    ttft.push(rTtft - tTtft);
+    e2e.push(rE2e - tE2e);
+    rep.ttft.push(rTtft);
+    tru.ttft.push(tTtft);
+    rep.e2e.push(rE2e);
+    tru.e2e.push(tE2e);
+    if (gaps > 0) {
+      rep.tpot.push((rE2e - rTtft) / gaps);
+      tru.tpot.push((tE2e - tTtft) / gaps);
+    }
+    for (let i = 0; i < gaps; i++) {
+      const gap = t[2 + i] - t[1 + i];
+      itl.push((row[5 + i] as number) - gap);
+      rep.itl.push(row[5 + i] as number);
+      tru.itl.push(gap);
+    }
   }
-  return { ttft: stats(ttft), itl: stats(itl), e2e: stats(e2e), unmatched };
+  const pctErr = (a: number[], b: number[]) => {
+    const sa = [...a].sort((x, y) => x - y);
+    const sb = [...b].sort((x, y) => x - y);
+    const at = (s: number[], q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+    if (sa.length === 0) return NaN;
+    return Math.max(...[0.5, 0.9, 0.99].map((q) => Math.abs(at(sa, q) - at(sb, q))));
+  };
+  const percentiles = {
+    ttft: pctErr(rep.ttft, tru.ttft),
+    itl: pctErr(rep.itl, tru.itl),
+    tpot: pctErr(rep.tpot, tru.tpot),
+    e2e: pctErr(rep.e2e, tru.e2e),
+  };
+  return { ttft: stats(ttft), itl: stats(itl), e2e: stats(e2e), percentiles, unmatched };
 }

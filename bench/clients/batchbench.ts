@@ -5,7 +5,7 @@
  * progress callback (`elapsedMs` since the run's start).
  *
  * Usage: see ./_protocol.ts; extra flags `--transport fetch|http1` (default http1), `--workers N`
- * (default 1: in this thread).
+ * (default 1: in this thread), `--keep 0` (keep no records: no timing rows, for memory figures).
  *
  * @module
  */
@@ -21,6 +21,8 @@ import { clientArgs, finish, handshake, requestBody } from "./_protocol.ts";
 const args = clientArgs();
 const transport = args.raw.get("transport") ?? "http1";
 const workers = Number(args.raw.get("workers") ?? 1);
+// `--keep 0`: keep no records (for memory figures: the library's, not this script's).
+const keep = args.raw.get("keep") !== "0";
 const bodies = Array.from({ length: args.users }, (_, u) => requestBody(`u${u}`, args.tokens));
 const config = BenchmarkConfig.tryNew(
   args.url,
@@ -33,12 +35,25 @@ const config = BenchmarkConfig.tryNew(
 const records: RequestRecord[] = [];
 let t0 = NaN; // the run's start on performance.now()
 const options: RunOptions = {
-  onRecord: (r) => records.push(r),
+  onRecord: keep ? (r) => records.push(r) : undefined,
   onProgress: (p) => {
     if (Number.isNaN(t0)) t0 = performance.now() - p.elapsedMs;
   },
 };
 const probe = new LagProbe(10);
+// With --v8-flags=--expose-gc: the live memory (heap + buffers after a full GC), idle and peak.
+// deno-lint-ignore no-explicit-any
+const gc = (globalThis as any).gc as (() => void) | undefined;
+const liveMb = () => {
+  gc!();
+  const m = Deno.memoryUsage();
+  return (m.heapUsed + m.external) / 1048576;
+};
+const liveIdleMb = gc ? liveMb() : NaN;
+let livePeakMb = liveIdleMb;
+const liveTimer = gc
+  ? setInterval(() => livePeakMb = Math.max(livePeakMb, liveMb()), 500)
+  : undefined;
 await handshake("READY");
 probe.start();
 const started = performance.now();
@@ -50,6 +65,7 @@ const report = workers > 1
   });
 const wallMs = performance.now() - started;
 probe.stop();
+clearInterval(liveTimer);
 const rows: (string | number)[][] = [];
 let tokens = 0;
 for (const r of records) {
@@ -75,5 +91,8 @@ await finish(args.out, {
     failures: report.failures.slice(0, 3).map((f) => f.message),
     ttftP99: report.ttft.p99Ms,
     itlP99: report.itl.p99Ms,
+    completed: report.successfulRequests,
+    liveMb: livePeakMb,
+    liveIdleMb,
   },
 });

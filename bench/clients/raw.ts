@@ -36,7 +36,7 @@ function prevZero(buf: Uint8Array, n: number): boolean {
 async function userLoop(u: number): Promise<void> {
   const conn = await Deno.connect({ hostname: url.hostname, port: Number(url.port) });
   conn.setNoDelay(true);
-  const buf = new Uint8Array(64 * 1024);
+  const buf = new Uint8Array(8 * 1024);
   const user = `u${u}`;
   const request = requestBytes(user);
   for (let k = 0; k < args.requests; k++) {

@@ -45,6 +45,10 @@ RUN OPTIONS (defaults in brackets)
   --grace-secs S               after Ctrl-C/SIGTERM, in-flight requests get S seconds [5]
   --ca-cert FILE               also trust this CA certificate (PEM), for a private CA
   --insecure                   do NOT verify TLS certificates (warned, recorded in the report)
+  --transport fetch|http1      how bytes move: fetch, or batchbench's own HTTP/1.1 client (about
+                               half fetch's CPU per token and a fifth of its memory) [fetch]
+  --workers N|auto             spread the users over N Web Workers (auto: one per spare core when
+                               users need more than one event loop) [1]
   --output-tokens N            force N output tokens (max_completion_tokens + nvext.ignore_eos)
   --output-vary V              vary --output-tokens uniformly in [N-V, N+V] per request, at least 1 [0]
   --no-stream                  send non-streamed requests (TTFT and ITL are then not measured)

@@ -19,6 +19,7 @@ import {
 import type { OutcomeKind } from "../../lib/record.ts";
 import { createDenoHttp1Transport } from "../../lib/transport/deno_connect.ts";
 import { assertInvariants, type CaseOptions, runAgainst } from "../faults/_harness.ts";
+import { CA, withHttpsSimulator } from "../faults/_https.ts";
 
 type Case = [string, FaultScript, OutcomeKind, number, CaseOptions?, RegExp?];
 
@@ -179,4 +180,22 @@ Deno.test("http1 transport: sequential requests share one keep-alive connection"
   } finally {
     await server.close();
   }
+});
+
+Deno.test("http1 transport over TLS: verifies by default, trusts a private CA", async () => {
+  await withHttpsSimulator(async (url, sim) => {
+    const strict = await runAgainst(url, { transport: createDenoHttp1Transport(), retries: 2 });
+    assertInvariants(strict, {
+      outcome: "connect_error",
+      attempts: 1,
+      message: /^TLS: .*certificate/i,
+    });
+    assertEquals(sim.requestCount, 0);
+    const trusted = await runAgainst(url, {
+      transport: createDenoHttp1Transport({ caCerts: [CA] }),
+      requestsPerUser: 3,
+    });
+    assertInvariants(trusted, { serverReceived: sim.requestCount, outcome: "success" });
+    assertEquals(sim.requestCount, 3);
+  });
 });
