@@ -80,9 +80,10 @@ export function runConfigured(
       "needs --transport http1 with --ca-cert, and cannot be combined with --insecure",
     );
   }
-  const { transport: _, clock: _clock, countTokens: _count, ...rest } = options;
+  const { transport: _, clock: _clock, countTokens, ...rest } = options;
   return runSharded(config, {
     ...rest,
+    tokenizer: countTokens !== undefined,
     meta,
     workers,
     transport: o.transport,

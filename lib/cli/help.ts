@@ -53,6 +53,8 @@ RUN OPTIONS (defaults in brackets)
   --output-vary V              vary --output-tokens uniformly in [N-V, N+V] per request, at least 1 [0]
   --no-stream                  send non-streamed requests (TTFT and ITL are then not measured)
   --goodput "ttft:MS tpot:MS e2el:MS itl:MS"   SLOs for goodput (vLLM's syntax)
+  --count-tokens tokenizer|events  count output tokens when the server reports no usage: with the
+                               bundled o200k tokenizer, or one per output event [tokenizer]
   --output-json PATH           write the result file (JSON, schema/result.schema.json; "-" for stdout)
   --output-csv PATH            append a summary row per run (header written when the file is new)
   --output-html PATH           write a self-contained HTML report (charts, opens offline)

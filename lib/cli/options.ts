@@ -49,6 +49,11 @@ export interface CliOptions {
   transport: "fetch" | "http1";
   /** Web Workers to spread the users over; 1 = this thread; `auto` = decided by the user count. */
   workers: number | "auto";
+  /**
+   * How output tokens are counted when a server reports no usage: with the bundled tokenizer
+   * (gpt-tokenizer, o200k_base), or one per output-bearing event.
+   */
+  countTokens: "tokenizer" | "events";
   /** Forced output tokens. */
   outputTokens?: number;
   /** Per-request variation of the output tokens. */
@@ -106,6 +111,7 @@ const RUN_FLAGS = {
   verbose: { type: "boolean", short: "v", default: false },
   transport: { type: "string", default: "fetch" },
   workers: { type: "string", default: "1" },
+  "count-tokens": { type: "string", default: "tokenizer" },
   "output-tokens": { type: "string" },
   "output-vary": { type: "string", default: "0" },
   stream: { type: "boolean", default: true },
@@ -255,6 +261,7 @@ function runOptions(values: Values, env: (name: string) => string | undefined, d
     verbose: values.verbose as boolean,
     transport: oneOf("--transport", values.transport, ["fetch", "http1"] as const),
     workers: values.workers === "auto" ? "auto" : int("--workers", values.workers, 1),
+    countTokens: oneOf("--count-tokens", values["count-tokens"], ["tokenizer", "events"] as const),
     outputTokens,
     outputVary,
     stream: values.stream as boolean,

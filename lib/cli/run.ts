@@ -7,6 +7,7 @@ import type { BenchmarkConfig } from "../config.ts";
 import { formatReport } from "../report/console.ts";
 import type { BenchmarkReport } from "../report/report.ts";
 import { chooseTransport, runConfigured } from "./execution.ts";
+import { loadTokenizer } from "../workload/tokenizer.ts";
 import type { CliIo, StopSignal } from "./io.ts";
 import type { CliOptions, SimulatorFlags } from "./options.ts";
 import { openRecordSinks, writeReportFiles } from "./outputs.ts";
@@ -45,6 +46,7 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
     io.err(`\n${name}: stopping; in-flight requests get a short grace (again to quit now)\n`);
     stop.abort(name);
   });
+  const tokenizer = o.countTokens === "tokenizer" ? await loadTokenizer() : undefined;
   const progress = startProgress(io, { quiet: o.quiet });
   let report: BenchmarkReport | undefined;
   try {
@@ -58,6 +60,7 @@ export async function runCommand(o: CliOptions, io: CliIo, tool: ToolInfo): Prom
         meta,
         onRecord: sinks.onRecord,
         onProgress: progress?.onProgress,
+        countTokens: tokenizer?.count,
       },
       o,
       choice,
@@ -159,5 +162,6 @@ function describeConfig(o: CliOptions, config: BenchmarkConfig): Record<string, 
       ? Object.fromEntries(Object.entries(o.slo).map(([k, v]) => [k.replace(/Ms$/, "_ms"), v]))
       : null,
     seed: o.seed,
+    count_tokens: o.countTokens === "tokenizer" ? "gpt-tokenizer/o200k_base" : "events",
   };
 }

@@ -51,6 +51,8 @@ export interface StartMessage {
   batchMs: number;
   /** Send record batches at all. */
   wantRecords: boolean;
+  /** Count output tokens with the bundled tokenizer when a server reports no usage. */
+  tokenizer?: boolean;
 }
 
 /** Main -> worker: stop (the caller's signal aborted). */

@@ -43,6 +43,13 @@ export interface ShardedOptions extends Omit<RunOptions, "transport" | "clock" |
    */
   workloadSource?: WorkloadSource;
   /**
+   * Count output tokens with the bundled tokenizer when a server reports no usage (each worker loads
+   * it; a `countTokens` function cannot cross to a worker).
+   *
+   * @default {false}
+   */
+  tokenizer?: boolean;
+  /**
    * Records and progress are forwarded at most this often, in ms.
    *
    * @default {50}
@@ -163,6 +170,7 @@ export async function runSharded(
         caCerts: options.caCerts,
         batchMs: options.batchMs ?? 50,
         wantRecords: options.onRecord !== undefined,
+        tokenizer: options.tokenizer ?? false,
       };
       worker.postMessage(start);
     });
@@ -235,6 +243,7 @@ function plainOptions(options: ShardedOptions): Record<string, unknown> {
     "workloadSource",
     "batchMs",
     "monitorHealth",
+    "tokenizer",
   ]);
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(options)) {

@@ -17,6 +17,7 @@ import type { Workload } from "../workload/workload.ts";
 import { decodeConfig } from "./config_codec.ts";
 import type { StartMessage, WorkerMessage } from "./protocol.ts";
 import { shardConfig, shardWorkload } from "./shard.ts";
+import { loadTokenizer } from "../workload/tokenizer.ts";
 
 // deno-lint-ignore no-explicit-any
 const scope = self as any;
@@ -63,8 +64,10 @@ async function run(start: StartMessage): Promise<void> {
   post({ type: "started", t0EpochMs });
   monitor.start();
   try {
+    const tokenizer = start.tokenizer ? await loadTokenizer() : undefined;
     const report = await runBenchmark(config, {
       ...start.options,
+      countTokens: tokenizer?.count,
       signal: stop.signal,
       transport: transportFor(start),
       monitorHealth: false,

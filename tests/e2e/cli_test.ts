@@ -263,3 +263,42 @@ Deno.test("mod.ts run directly starts the CLI", async () => {
   assertEquals(out.code, 0);
   assert(/^batchbench \d+\.\d+\.\d+/.test(new TextDecoder().decode(out.stdout)));
 });
+
+Deno.test("--count-tokens: without server usage, the tokenizer counts the output text", async () => {
+  const file = await writePrompts(prompts(1));
+  const chunk = (content: string) =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`;
+  const raw = {
+    kind: "raw" as const,
+    chunks: [
+      chunk("The quick brown fox"),
+      chunk(" jumps over the lazy dog"),
+      `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: "stop" }] })}\n\n`,
+      "data: [DONE]\n\n",
+    ],
+  };
+  for (const [mode, tokens, source] of [["tokenizer", 9, "tokenizer"], ["events", 2, "chunks"]]) {
+    await withSim(async (sim) => {
+      const json = `${await Deno.makeTempDir()}/r.json`;
+      const r = await runCli([
+        "--jsonl",
+        file,
+        "--host",
+        sim.url,
+        "-q",
+        "--count-tokens",
+        String(mode),
+        "--output-json",
+        json,
+      ]);
+      assertEquals(r.code, 0, r.stderr);
+      const report = JSON.parse(await Deno.readTextFile(json));
+      assertEquals(report.total_output_tokens, tokens, `${mode}`);
+      assertEquals(
+        report.output_token_sources[source as string],
+        1,
+        JSON.stringify(report.output_token_sources),
+      );
+    }, { fault: () => raw });
+  }
+});
