@@ -5,6 +5,7 @@
  * @module
  */
 import { InputError } from "../errors.ts";
+import { readLines } from "../lines.ts";
 import type { Slo } from "../metrics/slo.ts";
 import { OUTCOME_KINDS, type OutcomeKind, type RequestRecord } from "../record.ts";
 import {
@@ -57,8 +58,8 @@ export async function readRequestLog(
   onHeader?: (header: RequestLogHeader) => void,
 ): Promise<RequestLogSummary> {
   const summary: RequestLogSummary = { records: 0, truncatedLastLine: false };
-  for await (const { text, line, last } of lines(stream, file)) {
-    const trimmed = (line === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+  for await (const { text, line, last } of readLines(stream, file, { tolerateCutEnd: true })) {
+    const trimmed = text.trim();
     if (trimmed === "") continue;
     let value: unknown;
     try {
@@ -198,38 +199,6 @@ function parseEnd(v: Record<string, unknown>, file: string, line: number): Reque
     throw new InputError(file, line, "has invalid 'meta'");
   }
   return { ...v, client_health: v.client_health ?? null } as unknown as RequestLogEnd;
-}
-
-async function* lines(
-  stream: ReadableStream<Uint8Array>,
-  file: string,
-): AsyncGenerator<{ text: string; line: number; last: boolean }> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let pending = "";
-  let line = 0;
-  const decode = (chunk?: Uint8Array) => {
-    try {
-      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
-    } catch {
-      throw new InputError(file, 0, "is not valid UTF-8 text");
-    }
-  };
-  for await (const chunk of stream) {
-    pending += decode(chunk);
-    let start = 0;
-    let nl: number;
-    while ((nl = pending.indexOf("\n", start)) >= 0) {
-      yield { text: pending.slice(start, nl), line: ++line, last: false };
-      start = nl + 1;
-    }
-    pending = pending.slice(start);
-  }
-  try {
-    pending += decoder.decode();
-  } catch {
-    pending += "\uFFFD"; // cut inside a character: the line cannot be complete JSON
-  }
-  if (pending.length > 0) yield { text: pending, line: ++line, last: true };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

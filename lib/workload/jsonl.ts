@@ -6,6 +6,7 @@
  */
 import type { JsonBody } from "../config.ts";
 import { InputError } from "../errors.ts";
+import { readLines } from "../lines.ts";
 import { chatBody, type ChatMessage } from "./body.ts";
 
 /** One line of a JSONL file, parsed. */
@@ -37,10 +38,8 @@ export async function* readJsonl(
   stream: ReadableStream<Uint8Array>,
   file: string,
 ): AsyncGenerator<JsonlLine> {
-  let lineNo = 0;
-  for await (const text of lines(stream, file)) {
-    lineNo++;
-    const trimmed = (lineNo === 1 ? text.replace(/^\uFEFF/, "") : text).trim();
+  for await (const { text, line: lineNo } of readLines(stream, file)) {
+    const trimmed = text.trim();
     if (trimmed === "") continue;
     let value: unknown;
     try {
@@ -50,30 +49,6 @@ export async function* readJsonl(
     }
     yield { line: lineNo, value };
   }
-}
-
-async function* lines(stream: ReadableStream<Uint8Array>, file: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let pending = "";
-  const decode = (chunk?: Uint8Array) => {
-    try {
-      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
-    } catch {
-      throw new InputError(file, 0, "is not valid UTF-8 text");
-    }
-  };
-  for await (const chunk of readable(stream, file)) {
-    pending += decode(chunk);
-    let start = 0;
-    let nl: number;
-    while ((nl = pending.indexOf("\n", start)) >= 0) {
-      yield pending.slice(start, nl).replace(/\r$/, "");
-      start = nl + 1;
-    }
-    pending = pending.slice(start);
-  }
-  pending += decode();
-  if (pending.length > 0) yield pending.replace(/\r$/, "");
 }
 
 /** The stream's chunks; a read error (a directory, a vanished file) is an input error naming the file. */
