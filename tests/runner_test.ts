@@ -1,55 +1,9 @@
 // runBenchmark through its public API, on a manual clock: the simulator handler is called in-process
 // through an injected fetch, so every time below is exact.
 import { assert, assertEquals } from "./_assert.ts";
-import { ManualClock } from "../lib/clock.ts";
 import { BenchmarkConfig, RunMode } from "../lib/config.ts";
-import type { RequestRecord } from "../lib/record.ts";
-import { runBenchmark, type RunOptions } from "../lib/runner.ts";
-import { type Fault, Simulator, type SimulatorOptions } from "../lib/simulator/handler.ts";
-import { FetchTransport } from "../lib/transport/fetch.ts";
-
-const BODY = {
-  model: "m",
-  messages: [{ role: "user", content: "hello world" }],
-  stream: true,
-  stream_options: { include_usage: true },
-};
-
-interface Harness {
-  clock: ManualClock;
-  sim: Simulator;
-  records: RequestRecord[];
-  run(config: BenchmarkConfig, options?: RunOptions): Promise<
-    Awaited<ReturnType<typeof runBenchmark>>
-  >;
-}
-
-function harness(simOptions: SimulatorOptions = {}): Harness {
-  const clock = new ManualClock();
-  const sim = new Simulator({ clock, ...simOptions });
-  const transport = new FetchTransport((input, init) =>
-    sim.handler(new Request(input as string, init), { signal: init?.signal ?? undefined })
-  );
-  const records: RequestRecord[] = [];
-  return {
-    clock,
-    sim,
-    records,
-    async run(config, options = {}) {
-      let done = false;
-      const p = runBenchmark(config, {
-        clock,
-        transport,
-        monitorHealth: false,
-        seed: 1,
-        onRecord: (r) => records.push(r),
-        ...options,
-      }).finally(() => done = true);
-      for (let i = 0; !done && i < 1_000_000; i++) await clock.advance(1);
-      return await p;
-    },
-  };
-}
+import type { Fault } from "../lib/simulator/handler.ts";
+import { BODY, harness } from "./_manual_run.ts";
 
 const config = (users: number, mode = RunMode.finite(1)) =>
   BenchmarkConfig.tryNew("http://sim/v1/chat/completions", undefined, users, mode, BODY);

@@ -4,7 +4,7 @@ import { BenchmarkConfig, RunMode } from "../../lib/config.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { planLoad } from "../../lib/schedule/plan.ts";
 import { recordWorkload } from "../../lib/workload/workload.ts";
-import { BODY, config, harness } from "./_harness.ts";
+import { BODY, config, harness } from "../_manual_run.ts";
 
 Deno.test("linear ramp-up: user i sends its first request at i * rampUp / users", async () => {
   const h = harness({ ttftMs: 5, itlMs: 1, outputTokens: 2 });

@@ -3,7 +3,7 @@ import { assert, assertEquals } from "../_assert.ts";
 import { RunMode } from "../../lib/config.ts";
 import { planArrivals } from "../../lib/schedule/arrivals.ts";
 import { seededRandom } from "../../lib/random.ts";
-import { config, harness } from "./_harness.ts";
+import { config, harness } from "../_manual_run.ts";
 
 Deno.test("Poisson at 20 req/s: the planned rate is delivered within 2%, every request sent on time", async () => {
   const h = harness({ ttftMs: 20, itlMs: 5, outputTokens: 4 });

@@ -4,7 +4,7 @@ import { RunMode } from "../../lib/config.ts";
 import { BACKENDS } from "../../lib/workload/backend.ts";
 import { recordWorkload } from "../../lib/workload/workload.ts";
 import { formatReport } from "../../lib/report/console.ts";
-import { BODY, config, harness } from "../schedule/_harness.ts";
+import { BODY, config, harness } from "../_manual_run.ts";
 
 const EXPECTED: Record<string, Record<string, unknown>> = {
   default: { max_completion_tokens: 7, nvext: { ignore_eos: true } },

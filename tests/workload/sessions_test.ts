@@ -4,7 +4,7 @@ import { RunMode } from "../../lib/config.ts";
 import { InputError } from "../../lib/errors.ts";
 import { sessionWorkload } from "../../lib/workload/sessions.ts";
 import { firstExchange, parseShareGpt } from "../../lib/workload/sharegpt.ts";
-import { config, harness } from "../schedule/_harness.ts";
+import { config, harness } from "../_manual_run.ts";
 
 const SAMPLE = new URL("../../examples/sharegpt_sample.json", import.meta.url);
 

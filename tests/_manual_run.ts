@@ -1,11 +1,11 @@
 // runBenchmark on a manual clock against the in-process simulator: every time is exact.
-import { ManualClock } from "../../lib/clock.ts";
-import { BenchmarkConfig, RunMode } from "../../lib/config.ts";
-import type { RequestRecord } from "../../lib/record.ts";
-import type { BenchmarkReport } from "../../lib/report/report.ts";
-import { runBenchmark, type RunOptions } from "../../lib/runner.ts";
-import { Simulator, type SimulatorOptions } from "../../lib/simulator/handler.ts";
-import { FetchTransport } from "../../lib/transport/fetch.ts";
+import { ManualClock } from "../lib/clock.ts";
+import { BenchmarkConfig, RunMode } from "../lib/config.ts";
+import type { RequestRecord } from "../lib/record.ts";
+import type { BenchmarkReport } from "../lib/report/report.ts";
+import { runBenchmark, type RunOptions } from "../lib/runner.ts";
+import { Simulator, type SimulatorOptions } from "../lib/simulator/handler.ts";
+import { FetchTransport } from "../lib/transport/fetch.ts";
 
 export const BODY = {
   model: "m",
