@@ -17,7 +17,8 @@ export interface TextLine {
 }
 
 /**
- * Yields the lines of a UTF-8 byte stream. Invalid UTF-8 is an {@linkcode InputError} naming the file,
+ * Yields the lines of a UTF-8 byte stream. A read error or invalid UTF-8 is an
+ * {@linkcode InputError} naming the file,
  * except a character cut at the very end when `tolerateCutEnd` is set (a log written while a process
  * died): that last line then ends in U+FFFD.
  *
@@ -48,7 +49,7 @@ export async function* readLines(
     return line === 1 && t.startsWith("\uFEFF") ? t.slice(1) : t;
   };
   const invalid = () => new InputError(file, 0, "is not valid UTF-8 text");
-  for await (const chunk of stream) {
+  for await (const chunk of readable(stream, file)) {
     try {
       pending += decoder.decode(chunk, { stream: true });
     } catch {
@@ -72,5 +73,17 @@ export async function* readLines(
   if (pending.length > 0) {
     line++;
     yield { text: clean(pending), line, last: true };
+  }
+}
+
+/** The stream's chunks; a read error (a directory, a vanished file) is an input error naming the file. */
+async function* readable(
+  stream: ReadableStream<Uint8Array>,
+  file: string,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (e) {
+    throw new InputError(file, 0, `cannot be read: ${(e as Error).message}`, { cause: e });
   }
 }

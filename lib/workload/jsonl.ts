@@ -51,18 +51,6 @@ export async function* readJsonl(
   }
 }
 
-/** The stream's chunks; a read error (a directory, a vanished file) is an input error naming the file. */
-async function* readable(
-  stream: ReadableStream<Uint8Array>,
-  file: string,
-): AsyncGenerator<Uint8Array> {
-  try {
-    yield* stream;
-  } catch (e) {
-    throw new InputError(file, 0, `cannot be read: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /**
  * Turns one JSONL record into a chat request body. Accepted shapes: `{"text": "..."}`,
  * `{"text": [{"role", "content"}, ...]}`, `{"messages": [...]}`, and OpenAI batch lines
