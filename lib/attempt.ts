@@ -240,10 +240,10 @@ async function readText(
     bytes += chunk.byteLength;
     if (bytes > maxBytes) {
       if (strict) throw new TooLarge(`response body exceeded ${maxBytes} bytes`);
-      chunks.push(chunk.subarray(0, chunk.byteLength - (bytes - maxBytes)));
+      chunks.push(chunk.slice(0, chunk.byteLength - (bytes - maxBytes)));
       break;
     }
-    chunks.push(chunk);
+    chunks.push(chunk.slice()); // a copy: a transport may reuse the chunk's memory (http1 does)
   }
   let out = "";
   for (let i = 0; i < chunks.length; i++) {

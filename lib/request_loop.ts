@@ -53,7 +53,7 @@ export async function sendRequest(
   let last: AttemptResult;
   let attempts = 0;
   let retryDelayMs = 0;
-  const wake = AbortSignal.any([policy.stop, ctx.cancel]);
+  let wake: AbortSignal | undefined; // made on the first retry: most requests never wait
   while (true) {
     last = await runAttempt(ctx, body);
     first ??= last;
@@ -64,7 +64,7 @@ export async function sendRequest(
       backoffMs(attempts, policy.retryDelayMs, policy.maxRetryDelayMs, policy.random);
     const slept = clock.now();
     try {
-      await clock.sleep(wait, wake);
+      await clock.sleep(wait, wake ??= AbortSignal.any([policy.stop, ctx.cancel]));
     } catch {
       break; // stopped while waiting: the last attempt's outcome stands
     } finally {

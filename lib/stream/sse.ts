@@ -110,6 +110,13 @@ const CR = 13;
 const SPACE = 32;
 const COLON = 58;
 const BOM = 0xfeff;
+const REPLACEMENT = "\uFFFD";
+const NO_BYTES = new Uint8Array(0);
+// Decoding is never streamed (only complete lines are decoded), so the decoders hold no state and are
+// shared. The non-fatal one is Deno's fast path (about a third of the fatal one's cost); its result
+// equals the fatal one's whenever it holds no U+FFFD, so the fatal decoder only sees text that does.
+const LOOSE = new TextDecoder("utf-8", { ignoreBOM: true });
+const STRICT = new TextDecoder("utf-8", { ignoreBOM: true, fatal: true });
 
 /**
  * Decodes a byte stream of Server-Sent Events into {@linkcode SseEvent}s.
@@ -134,10 +141,10 @@ const BOM = 0xfeff;
  */
 export class SseDecoder {
   readonly #maxEventBytes: number;
-  readonly #decoder: TextDecoder;
+  readonly #fatal: boolean;
   readonly #out: SseEvent[] = [];
-  /** Bytes of the unterminated line carried to the next chunk. */
-  #carry = new Uint8Array(256);
+  /** Bytes of the unterminated line carried to the next chunk (allocated on first use). */
+  #carry = NO_BYTES;
   #carryLength = 0;
   /** The previous chunk ended with CR: an LF starting the next one belongs to it. */
   #skipLf = false;
@@ -165,7 +172,7 @@ export class SseDecoder {
       );
     }
     this.#maxEventBytes = max;
-    this.#decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal: options.fatal ?? false });
+    this.#fatal = options.fatal ?? false;
   }
 
   /**
@@ -242,8 +249,10 @@ export class SseDecoder {
 
   /** Decodes complete lines: they end at a line terminator, so no character is cut. */
   #decode(bytes: Uint8Array): string {
+    const text = LOOSE.decode(bytes);
+    if (!this.#fatal || text.indexOf(REPLACEMENT) === -1) return text;
     try {
-      return this.#decoder.decode(bytes);
+      return STRICT.decode(bytes);
     } catch (err) {
       this.#reset();
       throw new SseInvalidUtf8Error({ cause: err });
@@ -271,7 +280,7 @@ export class SseDecoder {
   #appendCarry(chunk: Uint8Array, from: number, to: number): void {
     const need = this.#carryLength + (to - from);
     if (need > this.#carry.length) {
-      const grown = new Uint8Array(Math.max(need, this.#carry.length * 2));
+      const grown = new Uint8Array(Math.max(need, 256, this.#carry.length * 2));
       grown.set(this.#carry.subarray(0, this.#carryLength));
       this.#carry = grown;
     }
@@ -289,7 +298,7 @@ export class SseDecoder {
     const size = this.#carryLength + this.#dataChars;
     if (size > this.#maxEventBytes) {
       this.#reset();
-      this.#carry = new Uint8Array(256);
+      this.#carry = NO_BYTES;
       throw new SseEventTooLargeError(this.#maxEventBytes, size);
     }
   }

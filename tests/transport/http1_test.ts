@@ -235,3 +235,29 @@ Deno.test("chunked decoding: the same data whatever the split, extensions and tr
     }
   }
 });
+
+Deno.test("http1 + runner: a non-streamed JSON answer split over several reads is read whole", async () => {
+  const { BenchmarkConfig, RunMode } = await import("../../lib/config.ts");
+  const { runBenchmark } = await import("../../lib/runner.ts");
+  const json = JSON.stringify({
+    choices: [{ index: 0, message: { role: "assistant", content: "hello there, world" } }],
+    usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+  });
+  const head =
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`;
+  // Three reads: the transport hands out views of one reused buffer, so each must be kept apart.
+  const third = Math.floor(json.length / 3);
+  const { transport } = transportWith([[
+    [head + json.slice(0, third), json.slice(third, 2 * third), json.slice(2 * third)],
+  ]]);
+  const config = BenchmarkConfig.tryNew(
+    "http://h.test:8000/v1/chat/completions",
+    undefined,
+    1,
+    RunMode.finite(1),
+    { model: "m", messages: [{ role: "user", content: "x" }], stream: false },
+  );
+  const report = await runBenchmark(config, { transport, monitorHealth: false });
+  assertEquals(report.successfulRequests, 1, JSON.stringify(report.failures));
+  assertEquals(report.totalCompletionTokens, 4);
+});
