@@ -74,6 +74,14 @@ export function runConfigured(
     : Math.min(o.workers, config.userCount);
   const meta = { ...options.meta, transport: o.transport, workers };
   if (workers <= 1) return runBenchmark(config, { ...options, meta, transport: choice.transport });
+  if (!import.meta.url.endsWith("/lib/cli/execution.ts")) {
+    // A single-file bundle has no worker module to start.
+    throw new ConfigError(
+      "--workers",
+      "needs batchbench's modules (deno run -A cli.ts, or jsr:@batchbench/cli); the single-file bundle runs in one thread",
+      o.workers,
+    );
+  }
   if (o.insecure || (o.caCert !== undefined && o.transport !== "http1")) {
     throw new ConfigError(
       "--workers",

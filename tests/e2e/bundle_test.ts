@@ -40,4 +40,14 @@ Deno.test("the bundled CLI runs a demo benchmark from another directory", async 
   assert(/Successful requests:\s+20/.test(stdout), stdout);
   const json = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
   assertEquals(json.completed, 20);
+  const workers = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", out, "demo", "--jsonl", `${ROOT}examples/prompts.jsonl`, "--workers", "2"],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(workers.stderr);
+  assertEquals(workers.code, 2, stderr);
+  assert(stderr.includes("'--workers' needs batchbench's modules"), stderr);
 });
