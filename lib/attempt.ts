@@ -73,15 +73,13 @@ const COMMON_FINISH_REASONS = new Set(["stop", "length", "tool_calls", "content_
  */
 export async function runAttempt(ctx: AttemptContext, body: string): Promise<AttemptResult> {
   const { clock } = ctx;
-  const deadline = deadlineSignal(clock, ctx.timeoutMs);
-  const idleAbort = new AbortController();
+  // One controller per attempt, aborted directly by its deadline, its idle timeout or the run's
+  // cancel (AbortSignal.any cost more than the rest of the attempt's bookkeeping together).
+  const attempts = attemptsOf(ctx);
+  const deadline = attempts.add(ctx.timeoutMs);
+  const signal = deadline.controller!.signal;
   let idle: IdleTimeout | undefined;
-  const signal = AbortSignal.any([deadline.signal, idleAbort.signal, ctx.cancel]);
-  const causes: AbortCauses = {
-    cancel: ctx.cancel,
-    deadline: deadline.signal,
-    idle: idleAbort.signal,
-  };
+  const causes: AbortCauses = { cancel: ctx.cancel, deadline };
   const startMs = clock.now();
   const fail = (
     kind: AttemptError["kind"],
@@ -109,7 +107,8 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     }
     if (ctx.idleTimeoutMs) {
       const watch = idle = new IdleTimeout(clock, ctx.idleTimeoutMs);
-      watch.signal.addEventListener("abort", () => idleAbort.abort(watch.signal.reason));
+      causes.idle = watch.signal;
+      watch.signal.addEventListener("abort", () => attempts.abort(deadline, watch.signal.reason));
     }
     const resBody = idle ? touching(res.body, idle) : res.body;
     const status = res.status;
@@ -148,7 +147,7 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     }
     return result;
   } finally {
-    deadline.dispose();
+    attempts.dispose(deadline);
     idle?.dispose();
   }
 }
@@ -273,22 +272,141 @@ async function* touching(
   }
 }
 
-function deadlineSignal(clock: Clock, ms: number): { signal: AbortSignal; dispose(): void } {
-  if (clock === realClock) {
-    // Not AbortSignal.timeout: its timer cannot be cleared, so every finished attempt would keep a
-    // timer (and the signals hanging on it) alive for the whole deadline; memory grew with run length.
-    const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new DOMException("deadline passed", "TimeoutError")),
-      ms,
-    );
-    return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+/** One attempt in flight: its signal's controller (until it ends) and its deadline. */
+interface Pending {
+  /** Aborts the attempt; undefined once it ended. */
+  controller: AbortController | undefined;
+  /** Registered (not yet disposed of). */
+  live: boolean;
+  /** When its deadline passes, on the clock. */
+  at: number;
+  /** True once the deadline passed (the cause of the abort). */
+  aborted: boolean;
+  /** Stops the deadline's own sleep (clocks other than the real one). */
+  stop?: AbortController;
+}
+
+/**
+ * The attempts in flight of one context, in the order they started: on the real clock one timer
+ * serves every deadline (they all have the same length, so they pass in that order), and one
+ * listener on the run's cancel signal aborts them all. Ended attempts are dropped from the front,
+ * and the queue is compacted when ended ones pile up behind a long one, so it stays as large as the
+ * attempts in flight.
+ */
+class Attempts {
+  readonly #ctx: AttemptContext;
+  #queue: Pending[] = [];
+  #head = 0;
+  #live = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #firing = false;
+
+  constructor(ctx: AttemptContext) {
+    this.#ctx = ctx;
+    ctx.cancel.addEventListener("abort", () => {
+      const reason = ctx.cancel.reason;
+      const queue = this.#queue;
+      for (let i = this.#head; i < queue.length; i++) this.abort(queue[i], reason);
+    }, { once: true });
   }
-  const controller = new AbortController();
-  const stop = new AbortController();
-  clock.sleep(ms, stop.signal).then(
-    () => controller.abort(new DOMException("deadline passed", "TimeoutError")),
-    () => {},
-  );
-  return { signal: controller.signal, dispose: () => stop.abort() };
+
+  /** Registers an attempt starting now with a deadline `ms` from now. */
+  add(ms: number): Pending {
+    const ctx = this.#ctx;
+    const clock = ctx.clock;
+    const p: Pending = {
+      controller: new AbortController(),
+      live: false,
+      at: clock.now() + ms,
+      aborted: false,
+    };
+    if (ctx.cancel.aborted) {
+      p.controller!.abort(ctx.cancel.reason); // like AbortSignal.any of an aborted signal
+      return p;
+    }
+    const queue = this.#queue;
+    if (clock !== realClock || (queue.length > this.#head && queue[queue.length - 1].at > p.at)) {
+      // Its own timer: another clock, or a deadline that would pass before earlier ones.
+      const stop = p.stop = new AbortController();
+      clock.sleep(ms, stop.signal).then(() => this.#expire(p), () => {});
+    } else if (this.#timer === undefined && !this.#firing) {
+      this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(ms)));
+    }
+    p.live = true;
+    queue.push(p);
+    this.#live++;
+    return p;
+  }
+
+  /** Aborts an attempt with `reason` (it stays registered until disposed). */
+  abort(p: Pending, reason: unknown): void {
+    const controller = p.controller;
+    if (controller === undefined || controller.signal.aborted) return;
+    controller.abort(reason);
+  }
+
+  /** The attempt ended: forgets it. */
+  dispose(p: Pending): void {
+    p.stop?.abort();
+    if (!p.live) return;
+    p.live = false;
+    p.controller = undefined;
+    if (--this.#live === 0) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#queue = [];
+      this.#head = 0;
+      return;
+    }
+    const queue = this.#queue;
+    while (!queue[this.#head].live) this.#head++;
+    const dead = queue.length - this.#head - this.#live;
+    if (this.#head >= 1024 && this.#head * 2 >= queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    } else if (dead >= 1024 && dead > 2 * this.#live) {
+      this.#queue = queue.slice(this.#head).filter((q) => q.live);
+      this.#head = 0;
+    }
+  }
+
+  /** The deadline passed: aborts the attempt with a TimeoutError. */
+  #expire(p: Pending): void {
+    if (!p.live) return;
+    p.aborted = true;
+    this.abort(p, new DOMException("deadline passed", "TimeoutError"));
+  }
+
+  /** The shared timer: expires every attempt whose deadline passed, then waits for the next one. */
+  #fire = (): void => {
+    this.#timer = undefined;
+    this.#firing = true;
+    const now = this.#ctx.clock.now();
+    const queue = this.#queue;
+    let next: number | undefined;
+    try {
+      for (let i = this.#head; i < queue.length; i++) {
+        const p = queue[i];
+        if (!p.live || p.stop !== undefined || p.aborted) continue;
+        if (p.at > now) {
+          next = p.at;
+          break;
+        }
+        this.#expire(p);
+      }
+    } finally {
+      this.#firing = false;
+    }
+    if (next !== undefined && this.#timer === undefined && this.#live > 0) {
+      this.#timer = setTimeout(this.#fire, Math.max(0, Math.ceil(next - now)));
+    }
+  };
+}
+
+const ATTEMPTS = new WeakMap<AttemptContext, Attempts>();
+
+function attemptsOf(ctx: AttemptContext): Attempts {
+  let attempts = ATTEMPTS.get(ctx);
+  if (attempts === undefined) ATTEMPTS.set(ctx, attempts = new Attempts(ctx));
+  return attempts;
 }

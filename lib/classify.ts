@@ -14,8 +14,8 @@ export type AttemptPhase = "before" | "body";
 export interface AbortCauses {
   /** The run was cancelled (interruption past the grace period). */
   cancel: AbortSignal;
-  /** The per-attempt deadline passed. */
-  deadline: AbortSignal;
+  /** The per-attempt deadline passed (only `aborted` is read). */
+  deadline: Pick<AbortSignal, "aborted">;
   /** No byte arrived for the idle timeout (a stalled stream). */
   idle?: AbortSignal;
 }

@@ -60,6 +60,15 @@ export class FetchTransport implements Transport {
       body: request.body,
       signal: request.signal,
     });
-    return { status: res.status, headers: res.headers, body: res.body ?? EMPTY };
+    const body = res.body;
+    if (!body) return { status: res.status, headers: res.headers, body: EMPTY };
+    // Keep the Response reachable while its body is read: Deno's fetch reaches the body through a
+    // weak reference to it when the signal aborts, so once a garbage collection took the Response,
+    // a deadline no longer stopped an endless stream (tests/transport/fetch_test.ts).
+    const held: AsyncIterable<Uint8Array> & { response: Response } = {
+      response: res,
+      [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+    };
+    return { status: res.status, headers: res.headers, body: held };
   }
 }

@@ -54,6 +54,8 @@ interface Conn {
   socket: Socket;
   key: string;
   buf: Uint8Array;
+  /** The buffer of the response before the last one, reused when the connection goes idle. */
+  spare?: Uint8Array;
   start: number;
   end: number;
   reused: boolean;
@@ -73,6 +75,10 @@ const DRAIN_BYTES = 64 * 1024;
 /** Longest wait to finish a body the consumer stopped reading, in ms. */
 const DRAIN_MS = 1000;
 const encoder = new TextEncoder();
+/** Request messages kept for reuse (the same body is usually sent again): at most this many... */
+const MAX_CACHED_MESSAGES = 4096;
+/** ...and at most this many bytes. */
+const MAX_CACHED_BYTES = 16 * 1024 * 1024;
 
 /** The server closed a reused keep-alive connection before answering: safe to resend once. */
 class StaleConnection extends Error {}
@@ -104,6 +110,9 @@ export class Http1Transport implements Transport {
   readonly #idle = new Map<string, Conn[]>();
   readonly #targets = new Map<string, Target>();
   readonly #prefixes = new WeakMap<Record<string, string>, Map<string, string>>();
+  /** Encoded messages by body (with the head prefix they were encoded with). */
+  readonly #messages = new Map<string, { prefix: string; bytes: Uint8Array }>();
+  #cachedBytes = 0;
   #closed = false;
 
   /**
@@ -130,13 +139,7 @@ export class Http1Transport implements Transport {
     const { signal } = request;
     signal.throwIfAborted();
     const target = this.#target(request.url);
-    const body = encoder.encode(request.body);
-    const head = encoder.encode(
-      `${this.#prefix(request, target)}content-length: ${body.length}\r\n\r\n`,
-    );
-    const message = new Uint8Array(head.length + body.length);
-    message.set(head);
-    message.set(body, head.length);
+    const message = this.#message(this.#prefix(request, target), request.body);
     for (let attempt = 0;; attempt++) {
       // A resend after a stale connection always goes on a new one.
       const idle = attempt === 0 ? this.#takeIdle(target.key) : undefined;
@@ -213,6 +216,30 @@ export class Http1Transport implements Transport {
     return prefix;
   }
 
+  /** The request's bytes: head and body, encoded once per body text (they are never modified). */
+  #message(prefix: string, text: string): Uint8Array {
+    const cached = this.#messages.get(text);
+    if (cached !== undefined && cached.prefix === prefix) return cached.bytes;
+    const body = encoder.encode(text);
+    const head = encoder.encode(`${prefix}content-length: ${body.length}\r\n\r\n`);
+    const bytes = new Uint8Array(head.length + body.length);
+    bytes.set(head);
+    bytes.set(body, head.length);
+    if (
+      this.#messages.size >= MAX_CACHED_MESSAGES ||
+      this.#cachedBytes + bytes.length > MAX_CACHED_BYTES
+    ) {
+      this.#messages.clear();
+      this.#cachedBytes = 0;
+    }
+    if (bytes.length <= MAX_CACHED_BYTES) {
+      if (cached !== undefined) this.#cachedBytes -= cached.bytes.length;
+      this.#messages.set(text, { prefix, bytes });
+      this.#cachedBytes += bytes.length;
+    }
+    return bytes;
+  }
+
   #takeIdle(key: string): Conn | undefined {
     const conn = this.#idle.get(key)?.pop();
     if (conn) conn.idle = false;
@@ -228,7 +255,13 @@ export class Http1Transport implements Transport {
     conn.idle = true;
     conn.start = conn.end = 0;
     // The last chunk handed out is a view of the old buffer: the idle read must not write into it.
-    conn.buf = new Uint8Array(conn.buf.length);
+    // It goes into the buffer of the response before (its consumer is long done with it).
+    const old = conn.buf;
+    const spare = conn.spare;
+    conn.buf = spare !== undefined && spare.length === old.length
+      ? spare
+      : new Uint8Array(old.length);
+    conn.spare = old;
     const evictIfIdle = () => {
       if (!conn.idle) return;
       conn.idle = false;

@@ -50,7 +50,9 @@ export function findHeadEnd(
   from: number,
   to: number,
 ): [number, number] | undefined {
-  for (let i = buf.indexOf(10, from); i !== -1 && i < to; i = buf.indexOf(10, i + 1)) {
+  // A plain loop: a head is a few short lines, and indexOf per line cost more than the scan.
+  for (let i = from; i < to; i++) {
+    if (buf[i] !== 10) continue;
     if (i + 1 < to && buf[i + 1] === 10) return [i, i + 2];
     if (i + 2 < to && buf[i + 1] === 13 && buf[i + 2] === 10) return [i, i + 3];
   }
