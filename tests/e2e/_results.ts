@@ -48,11 +48,32 @@ export function sameFigures(
         ? 0.001 * Math.abs(va) + 0.002
         : 1e-5 * Math.max(1, Math.abs(va));
       if (Math.abs(va - vb) > tolerance) diffs.push(`${key}: ${va} vs ${vb}`);
-    } else if (JSON.stringify(va) !== JSON.stringify(vb)) {
+    } else if (!closeEnough(va, vb)) {
       diffs.push(
         `${key}: ${JSON.stringify(va)?.slice(0, 200)} vs ${JSON.stringify(vb)?.slice(0, 200)}`,
       );
     }
   }
   return diffs;
+}
+
+/**
+ * Deep equality where numbers may differ by rounding: a request log keeps times to the microsecond,
+ * so figures rebuilt from it (e.g. a second's mean concurrency, to 3 decimals) can move by 0.001.
+ */
+function closeEnough(a: unknown, b: unknown): boolean {
+  if (typeof a === "number" && typeof b === "number") {
+    return Math.abs(a - b) <= 1e-3 * Math.abs(a) + 0.002;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => closeEnough(x, b[i]));
+  }
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a), kb = Object.keys(b);
+    return ka.length === kb.length &&
+      ka.every((k) =>
+        closeEnough((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
+      );
+  }
+  return a === b;
 }
