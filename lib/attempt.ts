@@ -115,7 +115,12 @@ export async function runAttempt(ctx: AttemptContext, body: string): Promise<Att
     if (status < 200 || status > 299) {
       const text = await readText(resBody, ERROR_BODY_BYTES).catch(() => "");
       const kind = status === 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx";
-      return fail(kind, `HTTP ${status}${text ? `: ${errorMessageOf(text)}` : ""}`, {
+      // Redirects are never followed (credentials must not travel to another host): say where to.
+      const location = status >= 300 && status < 400 ? res.headers.get("location") : null;
+      const why = location === null
+        ? ""
+        : ` redirect to ${location.split(/[?#]/)[0]} (not followed: point --host/--endpoint there)`;
+      return fail(kind, `HTTP ${status}${why}${text ? `: ${errorMessageOf(text)}` : ""}`, {
         status,
         retryAfterMs: retryAfterMs(res.headers, Date.now(), ctx.maxRetryDelayMs),
       });

@@ -59,6 +59,8 @@ export class FetchTransport implements Transport {
       headers: request.headers,
       body: request.body,
       signal: request.signal,
+      // Never follow: a redirect would carry the request's credential headers to another place.
+      redirect: "manual",
     });
     const body = res.body;
     if (!body) return { status: res.status, headers: res.headers, body: EMPTY };

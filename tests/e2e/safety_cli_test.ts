@@ -105,3 +105,49 @@ Deno.test("the key, even echoed by the server, appears in no output: stdout, std
     await sim.shutdown();
   }
 });
+
+Deno.test("redirects are not followed: the key stays home, the report says where it pointed", async () => {
+  const elsewhere = await serveSimulator({ ttftMs: 0, itlMs: 0 });
+  const sim = await serveSimulator({
+    fault: () => ({
+      kind: "status",
+      status: 307,
+      body: "moved",
+      headers: { location: `${elsewhere.url}/v1/chat/completions?token=abc` },
+    }),
+  });
+  try {
+    const dir = await Deno.makeTempDir();
+    await Deno.writeTextFile(`${dir}/p.jsonl`, '{"text":"hi"}\n');
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../../cli.ts", import.meta.url).pathname,
+        "--jsonl",
+        `${dir}/p.jsonl`,
+        "--host",
+        sim.url,
+        "--api-key-env",
+        "BB_KEY",
+        "-q",
+        "--output-json",
+        `${dir}/r.json`,
+      ],
+      env: { NO_COLOR: "1", BB_KEY: "sk-redirect-canary" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(out.stdout);
+    assertEquals(out.code, 1);
+    assertEquals(elsewhere.simulator.requestCount, 0, "nothing reached the redirect target");
+    assertEquals(sim.simulator.requestCount, 1, "a redirect is not retried");
+    const report = JSON.parse(await Deno.readTextFile(`${dir}/r.json`));
+    assertEquals(report.failures_by_kind.http_4xx, 1);
+    assert(stdout.includes("HTTP 307 redirect to"), stdout);
+    assert(!stdout.includes("token=abc"), "the query of the target is not shown");
+  } finally {
+    await sim.shutdown();
+    await elsewhere.shutdown();
+  }
+});
