@@ -1,60 +1,22 @@
 // The node:http(s) transport (used by --insecure) classifies socket faults like the fetch transport.
-import {
-  chunk,
-  closedPort,
-  delta,
-  event,
-  type FaultScript,
-  goodStream,
-  respond,
-  respondStream,
-  SSE_HEAD,
-  startFaultServer,
-} from "../_fault_server.ts";
-import type { OutcomeKind } from "../../lib/record.ts";
+import { closedPort, startFaultServer } from "../_fault_server.ts";
 import { NodeHttpTransport } from "../../lib/transport/node_http.ts";
-import { assertInvariants, type CaseOptions, runAgainst } from "./_harness.ts";
+import { assertInvariants, runAgainst } from "./_harness.ts";
+import { SOCKET_CASES } from "./_socket_cases.ts";
 
-const cases: [string, FaultScript, OutcomeKind, number, CaseOptions?][] = [
-  ["a good stream", (_r, s) => respondStream(s, goodStream(3)).then(() => {}), "success", 1],
-  ["reset before the headers", (_r, s) => s.reset(), "connection_reset", 3],
-  ["closed before the headers", (_r, s) => s.end(), "connection_reset", 3],
-  [
-    "reset mid-stream after output",
-    async (_r, s) => {
-      await s.write(SSE_HEAD);
-      await s.write(chunk(event(delta("a"))));
-      s.reset();
-    },
-    "incomplete_body",
-    1,
-  ],
-  [
-    "stall after one token",
-    async (_r, s) => {
-      await s.write(SSE_HEAD);
-      await s.write(chunk(event(delta("a"))));
-      await s.stall();
-    },
-    "timeout",
-    1,
-    { timeoutMs: 200 },
-  ],
-  [
-    "a 503 with a JSON error",
-    (_r, s) => respond(s, 503, '{"error":{"message":"busy"}}').then(() => {}),
-    "http_5xx",
-    3,
-  ],
-  [
-    "a 6 MiB event",
-    (_r, s) => respondStream(s, event(delta("x".repeat(6 * 1024 * 1024)))).then(() => {}),
-    "response_too_large",
-    1,
-  ],
-];
+// The subset of the shared socket cases that node:http sees the same way.
+const NODE_CASES = new Set([
+  "a good stream",
+  "reset before the headers",
+  "closed before the headers",
+  "reset mid-stream after output",
+  "stall after one token",
+  "a 503 with a JSON error",
+  "a 6 MiB event",
+]);
+const cases = SOCKET_CASES.filter(([name]) => NODE_CASES.has(name));
 
-for (const [name, script, outcome, attempts, options] of cases) {
+for (const [name, script, outcome, attempts, options, message] of cases) {
   Deno.test(`node:http transport: ${name} -> ${outcome}`, async () => {
     const server = await startFaultServer(script);
     const transport = new NodeHttpTransport();
@@ -65,7 +27,7 @@ for (const [name, script, outcome, attempts, options] of cases) {
         limits: { maxEventBytes: 1024 * 1024 },
         ...options,
       });
-      assertInvariants(run, { serverReceived: server.requests.length, outcome, attempts });
+      assertInvariants(run, { serverReceived: server.requests.length, outcome, attempts, message });
     } finally {
       await server.close();
     }
